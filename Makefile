@@ -1,0 +1,40 @@
+# The two set-up commands of the README: `make run` and `make test`.
+# Both install what is missing (Debian packages, .venv, Python deps) and nothing twice.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+EXTRAS := dev,postgres
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
+
+.PHONY: run test lint typecheck unit install system-deps clean
+
+run: install
+	$(BIN)/autoclaim serve
+
+test: install lint typecheck unit
+
+lint: install
+	$(BIN)/ruff check autoclaim tests scripts
+	$(BIN)/ruff format --check autoclaim tests scripts
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest
+
+install: system-deps $(STAMP)
+
+system-deps:
+	@bash scripts/ensure-system-deps.sh
+
+$(STAMP): pyproject.toml Makefile
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from autoclaim.cli import app
+
+app()

@@ -1,0 +1,1 @@
+"""Claim record, workflow and persistence."""

@@ -1,0 +1,1 @@
+"""Dataset readers, the label taxonomy and synthetic documents."""

@@ -1,0 +1,1 @@
+"""Estimate rules, the price book and consistency checks (no HTTP, no SQL)."""

@@ -1,0 +1,1 @@
+"""Vision inference: pre-process, model, post-process, explanations."""

@@ -1,0 +1,1 @@
+"""Network definitions, the architecture registry and the shipped weight files."""

@@ -1,0 +1,1 @@
+"""Document OCR: engines, document parsers and validators."""

@@ -1,0 +1,1 @@
+"""HTTP API and pages: a thin layer over the domain packages."""
