@@ -56,5 +56,19 @@ def serve(
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_config=None)
 
 
+def _register_area_commands() -> None:
+    """Each area adds its commands from its own `commands` module (one line each here)."""
+    registrars: list[str] = [
+        # "autoclaim.inference.commands",  (assess, train, evaluate, bench)
+        # "autoclaim.ocr.commands",        (ocr)
+    ]
+    import importlib
+
+    for module_name in registrars:
+        importlib.import_module(module_name).register(app)
+
+
+_register_area_commands()
+
 if __name__ == "__main__":
     app()
