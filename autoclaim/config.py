@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    price_book: Path | None = Field(
+        default=None,
+        description="Insurer's price book (JSON or TOML); default: the shipped illustrative one.",
+    )
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file under `var_dir`."""
