@@ -52,7 +52,7 @@ Material = Literal[
     "repair_invoice",
     "accident_report",
 ]
-MATERIALS: tuple[str, ...] = get_args(Material)
+MATERIALS: tuple[Material, ...] = get_args(Material)
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 
@@ -243,7 +243,9 @@ class ClaimFacts:
     None or unknown = the default rate). `vehicle_type` is the licence's vehicle type text
     (e.g. "小型轿车"), used when no vehicle licence was read. `materials_received` lists
     materials that arrived outside OCR (e.g. "bank_account" entered in a form); photos and
-    read documents count on their own.
+    read documents count on their own. `third_parties` (another party involved) and
+    `payee_is_claimant` (paid to the claimant's account rather than a repair shop, 直赔) decide
+    which materials the stage requires.
     """
 
     claim_id: str
@@ -258,6 +260,8 @@ class ClaimFacts:
     injury: bool = False
     stage: Stage = "reported"
     materials_received: frozenset[str] = frozenset()
+    third_parties: bool = False
+    payee_is_claimant: bool = True
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
@@ -288,6 +292,8 @@ class ClaimFacts:
             "injury": self.injury,
             "stage": self.stage,
             "materials_received": sorted(self.materials_received),
+            "third_parties": self.third_parties,
+            "payee_is_claimant": self.payee_is_claimant,
         }
 
 
