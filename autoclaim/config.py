@@ -36,6 +36,15 @@ class Settings(BaseSettings):
         default=None,
         description="Insurer's price book (JSON or TOML); default: the shipped illustrative one.",
     )
+    admin_api_key: str | None = Field(
+        default=None,
+        description="Bootstrap admin API key registered on start (or: autoclaim keys create).",
+    )
+    worker_batch_size: int = Field(default=8, ge=1, description="Photos per model batch.")
+    webhook_backoff_seconds: float = Field(
+        default=2.0, gt=0, description="First webhook retry delay; doubles on each failure."
+    )
+    webhook_max_attempts: int = Field(default=8, ge=1)
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file under `var_dir`."""

@@ -49,6 +49,10 @@ class IdempotencyConflictError(ClaimsError):
     """An `Idempotency-Key` reused with a different request body."""
 
 
+class StateConflictError(ClaimsError):
+    """A request the claim's current state does not allow (closed claim, no estimate yet)."""
+
+
 class InvalidRequestError(ClaimsError):
     """A request that is well formed but asks for something that does not make sense."""
 

@@ -96,7 +96,7 @@ class Claim(Base):
     fast_track: Mapped[bool | None] = mapped_column(Boolean, default=None, index=True)
     flag_count: Mapped[int] = mapped_column(Integer, default=0)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class Photo(Base):
@@ -146,7 +146,7 @@ class Estimate(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     body: Mapped[dict[str, Any]] = mapped_column()
     total: Mapped[float] = mapped_column(Float)
-    fast_track: Mapped[bool] = mapped_column(Boolean)
+    fast_track: Mapped[bool | None] = mapped_column(Boolean)
     flag_count: Mapped[int] = mapped_column(Integer)
 
 

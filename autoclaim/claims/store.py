@@ -29,6 +29,7 @@ from autoclaim.claims.errors import (
     InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
+    StateConflictError,
     VersionConflictError,
 )
 from autoclaim.claims.models import (
@@ -374,6 +375,10 @@ class ClaimStore:
                 raise
             return found, False
 
+    def check_access(self, principal: Principal, claim_id: str) -> str:
+        """The claim's status, after checking it exists and `principal` may see it."""
+        return self._read(lambda s: self._claim_for(s, principal, claim_id).status)
+
     def get_claim(self, principal: Principal, claim_id: str) -> ClaimRecord:
         def read(s: Session) -> ClaimRecord:
             claim = self._claim_for(s, principal, claim_id)
@@ -468,7 +473,7 @@ class ClaimStore:
 
     def _open_for_evidence(self, claim: Claim) -> None:
         if ClaimStatus(claim.status) not in ACCEPTS_EVIDENCE:
-            raise InvalidRequestError(
+            raise StateConflictError(
                 f"claim {claim.id!r} is {claim.status!r}; evidence is accepted only while the "
                 "claim is open"
             )
@@ -643,7 +648,12 @@ class ClaimStore:
         self._write(write)
 
     def save_estimate(
-        self, claim_id: str, body: dict[str, Any], total: float, fast_track: bool, flag_count: int
+        self,
+        claim_id: str,
+        body: dict[str, Any],
+        total: float,
+        fast_track: bool | None,
+        flag_count: int,
     ) -> str:
         """Store a computed estimate; a claim still surveying becomes assessed."""
 
@@ -709,8 +719,8 @@ class ClaimStore:
                 .limit(1)
             )
             if estimate is None:
-                raise InvalidRequestError(f"claim {claim_id!r} has no estimate to override yet")
-            lines = {str(line.get("key")): line for line in estimate.body.get("lines", [])}
+                raise StateConflictError(f"claim {claim_id!r} has no estimate to override yet")
+            lines = {str(line.get("part")): line for line in estimate.body.get("lines", [])}
             ids: list[str] = []
             for item in overrides:
                 line = lines.get(item.line_key)

@@ -134,7 +134,7 @@ def test_workflow_and_expected_version(store: ClaimStore) -> None:
 def test_overrides_keep_model_figures(store: ClaimStore) -> None:
     adjuster = _principal(store, Role.ADJUSTER)
     claim_id, _ = store.create_claim(adjuster, new_claim())
-    body = {"lines": [{"key": "Bumper", "part_cost": 800.0, "labour_hours": 2.0}]}
+    body = {"lines": [{"part": "Bumper", "part_cost": 800.0, "labour_hours": 2.0}]}
     store.save_estimate(claim_id, body, total=1000.0, fast_track=True, flag_count=0)
     store.override_lines(
         adjuster, claim_id, [LineOverride("Bumper", {"part_cost": 650.0}, "OEM price list")]
@@ -150,7 +150,7 @@ def test_parallel_writes_lose_nothing(store: ClaimStore) -> None:
     """20 threads add photos and 20 add overrides to one claim: every write is kept."""
     adjuster = _principal(store, Role.ADJUSTER)
     claim_id, _ = store.create_claim(adjuster, new_claim())
-    store.save_estimate(claim_id, {"lines": [{"key": "Door", "part_cost": 1.0}]}, 1.0, False, 0)
+    store.save_estimate(claim_id, {"lines": [{"part": "Door", "part_cost": 1.0}]}, 1.0, False, 0)
     start_version = store.get_claim(adjuster, claim_id).claim.version
 
     def upload(i: int) -> None:

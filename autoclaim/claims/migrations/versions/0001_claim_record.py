@@ -105,7 +105,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
         sa.Column("total", sa.Float(), nullable=False),
-        sa.Column("fast_track", sa.Boolean(), nullable=False),
+        sa.Column("fast_track", sa.Boolean(), nullable=True),
         sa.Column("flag_count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["claim_id"],
