@@ -61,6 +61,7 @@ def _register_area_commands() -> None:
     registrars: list[str] = [
         # "autoclaim.inference.commands",  (assess, train, evaluate, bench)
         # "autoclaim.ocr.commands",        (ocr)
+        "autoclaim.estimate.commands",  # (price-book)
     ]
     import importlib
 
