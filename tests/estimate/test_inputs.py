@@ -50,6 +50,7 @@ def test_valid_photo_round_trips_to_dict() -> None:
         ({"uncertainty": -0.1}, "-0.1"),
         ({"perceptual_hash": "zz"}, "zz"),
         ({"photo_id": ""}, "photo_id"),
+        ({"captured_at": "2026-05-01"}, "captured_at must be a datetime"),
         ({"parts": (LabelScore("Door", 0.9, True), LabelScore("Door", 0.1, False))}, "repeats"),
     ],
 )
