@@ -309,3 +309,13 @@ class KnownPhoto:
     photo_id: str
     sha256: str | None = None
     perceptual_hash: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.perceptual_hash is not None:
+            try:
+                int(self.perceptual_hash, 16)
+            except ValueError:
+                raise EstimateInputError(
+                    f"known photo {self.photo_id!r} of claim {self.claim_id!r}: "
+                    f"perceptual_hash {self.perceptual_hash!r} is not hexadecimal"
+                ) from None

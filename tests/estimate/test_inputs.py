@@ -12,6 +12,7 @@ from autoclaim.estimate.inputs import (
     ClaimFacts,
     DocumentEvidence,
     FieldValue,
+    KnownPhoto,
     LabelScore,
     PhotoEvidence,
 )
@@ -75,6 +76,11 @@ def test_document_value_ignores_invalid_fields_and_parses_dates() -> None:
     assert doc.date_value("absent") is None
     with pytest.raises(EstimateInputError, match="passport"):
         DocumentEvidence("d2", "passport")  # type: ignore[arg-type]
+
+
+def test_known_photo_rejects_a_non_hex_hash() -> None:
+    with pytest.raises(EstimateInputError, match="'xyz'"):
+        KnownPhoto("c9", "p9", perceptual_hash="xyz")
 
 
 def test_claim_facts_reject_unknown_stage_and_material() -> None:
