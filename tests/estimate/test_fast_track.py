@@ -106,8 +106,9 @@ def test_low_confidence_damage_and_photo_quality() -> None:
     )
     result = _assess(photos=[shaky])
     assert _reason_codes(result) == ["low_confidence_damage", "photo_quality"]
-    (line,) = result.fast_track.reasons[0].evidence["lines"]  # type: ignore[misc]
-    assert line["part"] == "Bumper"
+    lines = result.fast_track.reasons[0].evidence["lines"]
+    assert isinstance(lines, list)
+    assert [line["part"] for line in lines] == ["Bumper"]
 
 
 def test_documents_missing_or_inconsistent_and_risk_flags() -> None:
