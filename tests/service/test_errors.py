@@ -131,3 +131,12 @@ def test_oversized_request_is_refused_before_parsing(
         headers={**claimant, "Content-Type": "multipart/form-data; boundary=x"},
     )
     assert response.status_code == 413
+
+
+def test_unknown_vehicle_class_is_refused_with_the_known_ones(
+    api: TestClient, claimant: dict[str, str], adjuster: dict[str, str]
+) -> None:
+    response = api.post("/v1/claims", json={**FNOL, "vehicle_class": "tank"}, headers=claimant)
+    assert response.status_code == 422
+    assert "'tank'" in response.json()["error"]["message"]
+    assert api.get("/v1/claims", headers=adjuster).json()["total"] == 0
