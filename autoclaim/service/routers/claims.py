@@ -117,10 +117,12 @@ def list_claims(
 
 
 @router.get("/{claim_id}", response_model=ClaimOut, responses=ERRORS)
-def get_claim(claim_id: str, principal: PrincipalDep, store: StoreDep) -> ClaimOut:
+def get_claim(claim_id: str, principal: PrincipalDep, store: StoreDep) -> Response:
     """The claim with damages, document fields, estimate, flags, materials and timeline."""
     record = store.get_claim(principal, claim_id)
-    return claim_out(record, masked=not principal.is_staff)
+    body = claim_out(record, masked=not principal.is_staff)
+    # Serialised once here: the body is already a validated ClaimOut (the hot read path).
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 @router.post(
