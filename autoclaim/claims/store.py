@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from autoclaim.claims.errors import (
@@ -860,6 +860,14 @@ class ClaimStore:
         self._notify_work()
         return retried
 
+    def _serialise_on_claim(self, s: Session, claim_id: str) -> None:
+        """Bump the claim's version, so two workers finishing a claim's last pieces of
+        evidence at once cannot both miss the other (the later one retries and sees it)."""
+        claim = s.get(Claim, claim_id)
+        if claim is not None:
+            claim.updated_at = utcnow()
+            s.flush()
+
     def _evidence_pending(self, s: Session, claim_id: str) -> bool:
         count = s.scalar(
             select(func.count())
@@ -903,8 +911,25 @@ class ClaimStore:
         claim are taken together (one model batch)."""
 
         def write(s: Session) -> list[WorkItem]:
+            running = aliased(WorkItem)
+            estimate_running = (
+                select(running.id)
+                .where(
+                    running.claim_id == WorkItem.claim_id,
+                    running.kind == WORK_ESTIMATE,
+                    running.status == "running",
+                )
+                .exists()
+            )
+            # A claim's estimates run one at a time, so the newest one saw all evidence.
             first = s.scalar(
-                select(WorkItem).where(WorkItem.status == "queued").order_by(WorkItem.id).limit(1)
+                select(WorkItem)
+                .where(
+                    WorkItem.status == "queued",
+                    ~((WorkItem.kind == WORK_ESTIMATE) & estimate_running),
+                )
+                .order_by(WorkItem.id)
+                .limit(1)
             )
             if first is None:
                 return []
@@ -954,6 +979,7 @@ class ClaimStore:
                     claims.add(row.claim_id)
             s.flush()
             for claim_id in claims:
+                self._serialise_on_claim(s, claim_id)
                 if not self._evidence_pending(s, claim_id):
                     self._enqueue_estimate(s, claim_id)
 
@@ -989,6 +1015,7 @@ class ClaimStore:
             s.flush()
             if not retry:
                 for claim_id in {item.claim_id for item in items}:
+                    self._serialise_on_claim(s, claim_id)
                     if not self._evidence_pending(s, claim_id) and any(
                         i.kind in EVIDENCE_WORK for i in items
                     ):
