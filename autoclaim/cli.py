@@ -61,6 +61,8 @@ def _register_area_commands() -> None:
     registrars: list[str] = [
         # "autoclaim.inference.commands",  (assess, train, evaluate, bench)
         # "autoclaim.ocr.commands",        (ocr)
+        "autoclaim.estimate.commands",  # (price-book)
+        "autoclaim.claims.commands",  # (keys create, db upgrade)
     ]
     import importlib
 

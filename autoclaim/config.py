@@ -32,6 +32,22 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    price_book: Path | None = Field(
+        default=None,
+        description="Insurer's price book (JSON or TOML); default: the shipped illustrative one.",
+    )
+    admin_api_key: str | None = Field(
+        default=None,
+        description="Bootstrap admin API key registered on start (or: autoclaim keys create).",
+    )
+    worker_batch_size: int = Field(default=8, ge=1, description="Photos per model batch.")
+    worker_threads: int = Field(
+        default=2, ge=1, description="Background worker threads (photos and documents)."
+    )
+    webhook_backoff_seconds: float = Field(
+        default=2.0, gt=0, description="First webhook retry delay; doubles on each failure."
+    )
+    webhook_max_attempts: int = Field(default=8, ge=1)
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file under `var_dir`."""

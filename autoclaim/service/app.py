@@ -1,35 +1,107 @@
-"""The FastAPI application factory; shared resources are created once in the lifespan."""
+"""The FastAPI application factory; shared resources are created once in the lifespan.
+
+On start: migrations are applied, the bootstrap admin key registered, the background worker
+and the webhook dispatcher started (work left queued by a previous run is resumed).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 
 from autoclaim import __version__
+from autoclaim.claims.analysers import DocumentReader, OcrReader, PhotoAssessor, VisionAssessor
+from autoclaim.claims.blobs import FileBlobStore
 from autoclaim.claims.db import make_engine
+from autoclaim.claims.estimating import ClaimEstimator
+from autoclaim.claims.masking import install_log_masking
+from autoclaim.claims.migrate import upgrade
+from autoclaim.claims.principals import Role
+from autoclaim.claims.store import ClaimStore
+from autoclaim.claims.webhooks import WebhookDispatcher
+from autoclaim.claims.worker import Worker
 from autoclaim.config import Settings, get_settings
-from autoclaim.service.routers import health
+from autoclaim.service.errors import error_response, install_error_handlers
+from autoclaim.service.metrics import Metrics, metrics_middleware
+from autoclaim.service.routers import (
+    claims,
+    health,
+    helpers,
+    keys,
+    metrics,
+    review,
+    tracking,
+    uploads,
+    webhooks,
+)
 
 log = logging.getLogger(__name__)
 
+UPLOAD_PATH_SUFFIXES = ("/photos", "/documents", "/v1/assess", "/v1/documents/read")
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app for `settings` (default: read from the environment)."""
+
+def create_app(
+    settings: Settings | None = None,
+    assessor: PhotoAssessor | None = None,
+    reader: DocumentReader | None = None,
+    run_worker: bool = True,
+) -> FastAPI:
+    """Build the app for `settings` (default: read from the environment).
+
+    `assessor` and `reader` default to the shipped vision model and OCR engine, loaded on
+    first use; `run_worker=False` leaves queued work for a later start (restart tests).
+    """
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_log_masking()
         settings.var_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings.resolved_database_url())
+        upgrade(engine)
+        store = ClaimStore(engine)
+        blobs = FileBlobStore(settings.var_dir / "blobs")
+        if settings.admin_api_key:
+            store.ensure_api_key(settings.admin_api_key, Role.ADMIN, "bootstrap admin")
         app.state.settings = settings
         app.state.engine = engine
+        app.state.store = store
+        app.state.blobs = blobs
+        app.state.assessor = assessor or VisionAssessor()
+        app.state.reader = reader or OcrReader()
+        estimator = ClaimEstimator(store, settings.price_book)
+        log.info("price book loaded", extra={"price_book": estimator.book.version})
+        app.state.estimator = estimator
+        app.state.worker = None
+        app.state.dispatcher = WebhookDispatcher(
+            store,
+            backoff_seconds=settings.webhook_backoff_seconds,
+            max_attempts=settings.webhook_max_attempts,
+        )
+        if run_worker:
+            worker = Worker(
+                store,
+                blobs,
+                app.state.assessor,
+                app.state.reader,
+                app.state.estimator,
+                batch_size=settings.worker_batch_size,
+                threads=settings.worker_threads,
+            )
+            store.on_work_enqueued = worker.wake
+            worker.start()
+            app.state.worker = worker
+            app.state.dispatcher.start()
         log.info("autoclaim started", extra={"database": engine.url.get_backend_name()})
         try:
             yield
         finally:
+            if app.state.worker is not None:
+                app.state.worker.stop()
+            app.state.dispatcher.stop()
             engine.dispose()
 
     app = FastAPI(
@@ -38,5 +110,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Damage photos and claim documents in; an explained preliminary estimate out.",
         lifespan=lifespan,
     )
-    app.include_router(health.router)
+    app.state.metrics = Metrics()
+    app.state.worker = None
+    app.state.dispatcher = None
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def refuse_oversized_uploads(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Refuse an upload whose declared size is over the limit before reading it."""
+        length = request.headers.get("content-length", "")
+        limit = settings.max_upload_bytes * uploads.MAX_FILES + 64 * 1024
+        if (
+            request.method == "POST"
+            and request.url.path.endswith(UPLOAD_PATH_SUFFIXES)
+            and length.isdigit()
+            and int(length) > limit
+        ):
+            return error_response(
+                413, "file_too_large", f"request of {length} bytes is over the limit of {limit}"
+            )
+        return await call_next(request)
+
+    app.middleware("http")(metrics_middleware(app.state.metrics))
+    for module in (health, metrics, claims, uploads, review, tracking, webhooks, keys, helpers):
+        app.include_router(module.router)
     return app
