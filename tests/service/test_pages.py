@@ -68,7 +68,7 @@ def photos(*specs: tuple[tuple[int, int, int], bool]) -> list[tuple[str, Any]]:
 
 
 def assessed_claim(api: TestClient, claimant: dict[str, str], adjuster: dict[str, str]) -> str:
-    claim_id = api.post("/v1/claims", json=FNOL, headers=claimant).json()["id"]
+    claim_id = str(api.post("/v1/claims", json=FNOL, headers=claimant).json()["id"])
     files = photos(((200, 40, 40), False), ((190, 50, 30), False), ((40, 170, 50), False))
     assert api.post(f"/v1/claims/{claim_id}/photos", files=files, headers=claimant).is_success
     assert wait_for_claim(api, claim_id, adjuster)["status"] == "assessed"
