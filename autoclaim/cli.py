@@ -62,6 +62,7 @@ def _register_area_commands() -> None:
         # "autoclaim.inference.commands",  (assess, train, evaluate, bench)
         # "autoclaim.ocr.commands",        (ocr)
         "autoclaim.estimate.commands",  # (price-book)
+        "autoclaim.claims.commands",  # (keys create, db upgrade)
     ]
     import importlib
 

@@ -15,8 +15,9 @@ def make_engine(url: str) -> Engine:
     """An engine for `url`; for a SQLite file, its folder is created first.
 
     SQLite transactions start with `BEGIN IMMEDIATE` (writers queue on the busy timeout
-    instead of failing with "database is locked" when a reader upgrades to a writer) and the
-    journal is WAL, so concurrent requests and the background worker share one file safely.
+    instead of failing with "database is locked" when a reader upgrades to a writer), except
+    on connections with the `read_only` execution option, and the journal is WAL (readers
+    never wait for the writer), so requests and the background worker share one file safely.
     """
     parsed = make_url(url)
     connect_args: dict[str, Any] = {}
@@ -43,7 +44,9 @@ def _use_immediate_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only work (execution option `read_only`) must not queue behind writers.
+        read_only = conn.get_execution_options().get("read_only", False)
+        conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
 def database_info(engine: Engine) -> dict[str, Any]:

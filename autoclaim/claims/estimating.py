@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from autoclaim.claims import adapters
 from autoclaim.claims.principals import SYSTEM
 from autoclaim.claims.store import ClaimStore
-from autoclaim.estimate.price_book import PriceBook, configured_price_book
+from autoclaim.estimate import (
+    ClaimFacts,
+    DocumentEvidence,
+    KnownPhoto,
+    PhotoEvidence,
+    PriceBook,
+    assess_claim,
+    configured_price_book,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +58,20 @@ class ClaimEstimator:
 
 
 def evaluate(
-    facts: Any, photos: Any, documents: Any, known: Any, book: PriceBook
-) -> tuple[dict[str, Any], float, bool | None, int]:
-    """(estimate as JSON, total, fast-track decision or None, number of risk flags)."""
-    from autoclaim.estimate.estimate import build_estimate
-
-    estimate = build_estimate(facts, photos, book)
-    body = estimate.to_dict()
-    return body, float(estimate.total), None, 0
+    facts: ClaimFacts,
+    photos: Sequence[PhotoEvidence],
+    documents: Sequence[DocumentEvidence],
+    known: Sequence[KnownPhoto],
+    book: PriceBook,
+) -> tuple[dict[str, Any], float, bool, int]:
+    """(estimate JSON with its flags and fast-track decision, total, fast-track, flag count)."""
+    assessment = assess_claim(facts, photos, documents, book, known)
+    body: dict[str, Any] = assessment.estimate.to_dict()
+    body["flags"] = [flag.to_dict() for flag in assessment.flags]
+    body["fast_track"] = assessment.fast_track.to_dict()
+    return (
+        body,
+        float(assessment.estimate.total),
+        assessment.fast_track.eligible,
+        len(assessment.flags),
+    )

@@ -158,12 +158,15 @@ class ClaimStore:
     def __init__(self, engine: Engine, on_work_enqueued: Callable[[], None] | None = None) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            engine.execution_options(read_only=True), expire_on_commit=False
+        )
         self.on_work_enqueued = on_work_enqueued
 
     # ---------------------------------------------------------------- transactions
 
     def _read(self, fn: Callable[[Session], T]) -> T:
-        with self._sessions.begin() as session:
+        with self._read_sessions.begin() as session:
             return fn(session)
 
     def _write(self, fn: Callable[[Session], T]) -> T:

@@ -20,10 +20,14 @@ from autoclaim.claims.store import (
     WORK_READ_DOCUMENT,
     ClaimStore,
 )
+from autoclaim.estimate.errors import EstimateError
 
 log = logging.getLogger(__name__)
 
 EstimateRunner = Callable[[str], None]
+
+# Declared document kinds OCR knows; others (id_card, accident_report) are read untyped.
+OCR_DOC_TYPES = ("vehicle_licence", "driver_licence", "vat_invoice", "repair_invoice", "receipt")
 
 
 class Worker:
@@ -102,7 +106,8 @@ class Worker:
                 self.store.fail_work(items, f"unknown work kind {kind!r}", retry=False)
                 return True
             self.processed += len(items)
-        except AnalyserUnavailableError as exc:
+        except (AnalyserUnavailableError, EstimateError) as exc:
+            # Not transient: retrying cannot help until the deployment or the data changes.
             self._fail(items, str(exc), retry=False)
         except Exception as exc:
             log.exception("work failed", extra={"kind": kind, "claim_id": items[0].claim_id})
@@ -152,7 +157,8 @@ class Worker:
         doc = self.store.document_row(item.target_id or "")
         data = self.blobs.get(doc.sha256)
         try:
-            reading = self.reader.read(data, doc.filename, doc.declared_type)
+            hint = doc.declared_type if doc.declared_type in OCR_DOC_TYPES else None
+            reading = self.reader.read(data, doc.filename, hint)
         except UploadError as exc:
             self.failed += 1
             self.store.save_document_result(item.claim_id, doc.id, None, str(exc))

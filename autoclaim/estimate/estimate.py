@@ -143,21 +143,25 @@ class Estimate:
         }
 
 
-def _explain(part: PartEvidence, damage: str, severity: str, cost: LineCost) -> tuple[str, str]:
+def _explain(
+    part: PartEvidence, damage: str, severity: str, rule_id: str, cost: LineCost
+) -> tuple[str, str]:
     ops = " + ".join(cost.operations) or "no work"
     views = len(part.photo_probabilities)
     en = (
-        f"{part.part}: {severity} {damage} (damage type {part.damage_types[damage]:.0%}, "
-        f"severity {part.severity[severity]:.0%} likely), seen in {views} photo"
-        f"{'s' if views != 1 else ''} (part {part.probability:.0%} likely): {ops}; "
-        f"parts {cost.part_cost}, labour {cost.labour_hours} h x {cost.labour_rate} = "
-        f"{cost.labour_cost}, paint {cost.paint_cost}, total {cost.total} CNY."
+        f"{part.part} damaged ({part.probability:.0%} likely, {views} photo"
+        f"{'s' if views != 1 else ''}); most likely {damage} "
+        f"({part.damage_types[damage]:.0%}), {severity} ({part.severity[severity]:.0%}): "
+        f"rule {rule_id} -> {ops}. Parts {cost.part_cost} + labour {cost.labour_hours} h x "
+        f"{cost.labour_rate} = {cost.labour_cost} + paint {cost.paint_cost} = "
+        f"{cost.total} CNY."
     )
     ops_zh = "+".join(_OPERATION_ZH[o] for o in cost.operations) or "无需作业"
     zh = (
-        f"{_PART_ZH[part.part]}：{_SEVERITY_ZH[severity]}{_DAMAGE_ZH[damage]}，{ops_zh}；"
-        f"配件 {cost.part_cost}，工时 {cost.labour_hours} 小时 × {cost.labour_rate} = "
-        f"{cost.labour_cost}，喷漆 {cost.paint_cost}，合计 {cost.total} 元。"
+        f"{_PART_ZH[part.part]}受损（可能性 {part.probability:.0%}，{views} 张照片），"
+        f"最可能为{_SEVERITY_ZH[severity]}{_DAMAGE_ZH[damage]}：规则 {rule_id}，{ops_zh}。"
+        f"配件 {cost.part_cost} + 工时 {cost.labour_hours} 小时 × {cost.labour_rate} = "
+        f"{cost.labour_cost} + 喷漆 {cost.paint_cost}，合计 {cost.total} 元。"
     )
     return en, zh
 
@@ -192,7 +196,7 @@ def build_estimate(facts: ClaimFacts, photos: Sequence[PhotoEvidence], book: Pri
         rule = book.rule_for(part.part, damage, severity)
         cost = cost_of(part.part, damage, severity)
         notes.extend(cost.notes)
-        en, zh = _explain(part, damage, severity, cost)
+        en, zh = _explain(part, damage, severity, rule.id, cost)
         lines.append(
             EstimateLine(
                 part=part.part,

@@ -59,8 +59,10 @@ CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 Region = tuple[float, float, float, float]
 
 
-def as_aware(moment: datetime) -> datetime:
+def as_aware(moment: datetime, name: str = "time") -> datetime:
     """The same instant as an aware datetime (naive values are read as UTC+8)."""
+    if not isinstance(moment, datetime):
+        raise EstimateInputError(f"{name} must be a datetime, got {moment!r}")
     if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
         return moment.replace(tzinfo=CHINA_STANDARD_TIME)
     return moment
@@ -144,7 +146,9 @@ class PhotoEvidence:
                     f"{owner}: perceptual_hash {self.perceptual_hash!r} is not hexadecimal"
                 ) from None
         if self.captured_at is not None:
-            object.__setattr__(self, "captured_at", as_aware(self.captured_at))
+            object.__setattr__(
+                self, "captured_at", as_aware(self.captured_at, f"{owner}: captured_at")
+            )
         object.__setattr__(self, "severity", dict(self.severity))
 
     def part(self, label: str) -> LabelScore | None:
@@ -274,8 +278,8 @@ class ClaimFacts:
                 f"claim {self.claim_id!r}: unknown material(s) {sorted(unknown)}; "
                 f"known: {MATERIALS}"
             )
-        object.__setattr__(self, "accident_time", as_aware(self.accident_time))
-        object.__setattr__(self, "reported_at", as_aware(self.reported_at))
+        object.__setattr__(self, "accident_time", as_aware(self.accident_time, "accident_time"))
+        object.__setattr__(self, "reported_at", as_aware(self.reported_at, "reported_at"))
         object.__setattr__(self, "materials_received", frozenset(self.materials_received))
 
     def to_dict(self) -> dict[str, object]:
@@ -305,3 +309,13 @@ class KnownPhoto:
     photo_id: str
     sha256: str | None = None
     perceptual_hash: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.perceptual_hash is not None:
+            try:
+                int(self.perceptual_hash, 16)
+            except ValueError:
+                raise EstimateInputError(
+                    f"known photo {self.photo_id!r} of claim {self.claim_id!r}: "
+                    f"perceptual_hash {self.perceptual_hash!r} is not hexadecimal"
+                ) from None

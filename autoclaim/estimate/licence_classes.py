@@ -52,6 +52,7 @@ _VEHICLE_RULES: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
     (("低速",), frozenset({"C3"})),
     (("三轮汽车",), frozenset({"C4"})),
     (("公交",), frozenset({"A3"})),
+    (("轻型", "牵引"), frozenset({"C6"})),
     (("牵引",), frozenset({"A2"})),
     (("挂车",), frozenset({"A2"})),
     (("大型", "客车"), frozenset({"A1"})),

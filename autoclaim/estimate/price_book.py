@@ -90,6 +90,7 @@ class PriceBook:
     paint_per_panel: Mapping[str, Decimal]
     paintable_parts: frozenset[str]
     labour_rates: Mapping[str, Decimal]
+    region_aliases: Mapping[str, str]
     labour_hours: Mapping[str, Mapping[str, Decimal]]
     rules: tuple[RepairRule, ...]
     fast_track: FastTrackPolicy
@@ -117,8 +118,10 @@ class PriceBook:
         return vehicle_class
 
     def resolve_region(self, region: str | None) -> str:
-        """The labour-rate key: the region if the book prices it, else "default"."""
+        """The labour-rate key: the region (or its alias, e.g. "上海") if the book prices it,
+        else "default"."""
         key = (region or "").strip().lower()
+        key = self.region_aliases.get(key, key)
         return key if key in self.labour_rates else DEFAULT_REGION
 
 
@@ -245,6 +248,14 @@ def parse_price_book(data: Mapping[str, object], source: str = "<memory>") -> Pr
         str(region).lower(): p.decimal(rate, f"labour_rates.{region}")
         for region, rate in rates_raw.items()
     }
+    aliases_raw = data.get("region_aliases", {})
+    if not isinstance(aliases_raw, Mapping):
+        raise p.fail("region_aliases", "must be a table/object of alias -> region")
+    region_aliases: dict[str, str] = {}
+    for alias, target in aliases_raw.items():
+        if not isinstance(target, str) or target.lower() not in labour_rates:
+            raise p.fail(f"region_aliases.{alias}", f"{target!r} is not a region in labour_rates")
+        region_aliases[str(alias).strip().lower()] = target.lower()
     hours_raw = p.mapping(data, "labour_hours", "")
     for part in hours_raw:
         if part not in PART_CLASSES:
@@ -295,6 +306,7 @@ def parse_price_book(data: Mapping[str, object], source: str = "<memory>") -> Pr
         paint_per_panel=paint_per_panel,
         paintable_parts=paintable,
         labour_rates=labour_rates,
+        region_aliases=region_aliases,
         labour_hours=labour_hours,
         rules=rules,
         fast_track=fast_track,

@@ -73,6 +73,9 @@ def create_app(
         app.state.blobs = blobs
         app.state.assessor = assessor or VisionAssessor()
         app.state.reader = reader or OcrReader()
+        estimator = ClaimEstimator(store, settings.price_book)
+        log.info("price book loaded", extra={"price_book": estimator.book.version})
+        app.state.estimator = estimator
         app.state.worker = None
         app.state.dispatcher = WebhookDispatcher(
             store,
@@ -85,7 +88,7 @@ def create_app(
                 blobs,
                 app.state.assessor,
                 app.state.reader,
-                ClaimEstimator(store, settings.price_book),
+                app.state.estimator,
                 batch_size=settings.worker_batch_size,
             )
             store.on_work_enqueued = worker.wake

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from autoclaim.claims.analysers import DocumentReader, PhotoAssessor
 from autoclaim.claims.blobs import BlobStore
 from autoclaim.claims.errors import PermissionDeniedError
+from autoclaim.claims.estimating import ClaimEstimator
 from autoclaim.claims.principals import Principal, Role
 from autoclaim.claims.store import ClaimStore
 from autoclaim.config import Settings
@@ -41,6 +42,11 @@ def _assessor(request: Request) -> PhotoAssessor:
     return assessor
 
 
+def _estimator(request: Request) -> ClaimEstimator:
+    estimator: ClaimEstimator = request.app.state.estimator
+    return estimator
+
+
 def _reader(request: Request) -> DocumentReader:
     reader: DocumentReader = request.app.state.reader
     return reader
@@ -52,6 +58,7 @@ StoreDep = Annotated[ClaimStore, Depends(_store)]
 BlobsDep = Annotated[BlobStore, Depends(_blobs)]
 AssessorDep = Annotated[PhotoAssessor, Depends(_assessor)]
 ReaderDep = Annotated[DocumentReader, Depends(_reader)]
+EstimatorDep = Annotated[ClaimEstimator, Depends(_estimator)]
 
 api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="An API key from `autoclaim keys create`."

@@ -82,10 +82,14 @@ class Metrics:
 
 def route_template(request: Request) -> str:
     """The matched route's path template (never the raw path: ids would explode labels)."""
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    if isinstance(path, str):
+        return path
+    for candidate in request.app.router.routes:
+        match, _ = candidate.matches(request.scope)
         if match == Match.FULL:
-            return str(getattr(route, "path", "unmatched"))
+            return str(getattr(candidate, "path", "unmatched"))
     return "unmatched"
 
 

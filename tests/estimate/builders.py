@@ -39,7 +39,7 @@ def sure_photo(
 ) -> PhotoEvidence:
     """A photo about which the model is certain: one part, one damage type, one severity."""
     levels = {s: 1.0 if s == severity else 0.0 for s in ("minor", "moderate", "severe")}
-    return photo(photo_id, {part: 1.0}, {damage: 1.0}, levels, **extra)
+    return photo(photo_id, {part: 1.0}, {damage: 1.0}, levels, **extra)  # type: ignore[arg-type]
 
 
 def facts(**overrides: object) -> ClaimFacts:

@@ -6,8 +6,19 @@ import json
 from collections.abc import Sequence
 from datetime import timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from autoclaim.estimate.assessment import ClaimAssessment, assess_claim
-from autoclaim.estimate.inputs import ClaimFacts, DocumentEvidence, FieldValue, PhotoEvidence
+from autoclaim.estimate.inputs import (
+    DAMAGE_TYPES,
+    PART_CLASSES,
+    SEVERITIES,
+    ClaimFacts,
+    DocumentEvidence,
+    FieldValue,
+    PhotoEvidence,
+)
 from autoclaim.estimate.price_book import default_price_book
 from tests.estimate.builders import ACCIDENT, facts, photo, sure_photo
 
@@ -95,8 +106,9 @@ def test_low_confidence_damage_and_photo_quality() -> None:
     )
     result = _assess(photos=[shaky])
     assert _reason_codes(result) == ["low_confidence_damage", "photo_quality"]
-    (line,) = result.fast_track.reasons[0].evidence["lines"]  # type: ignore[misc]
-    assert line["part"] == "Bumper"
+    lines = result.fast_track.reasons[0].evidence["lines"]
+    assert isinstance(lines, list)
+    assert [line["part"] for line in lines] == ["Bumper"]
 
 
 def test_documents_missing_or_inconsistent_and_risk_flags() -> None:
@@ -134,3 +146,25 @@ def test_assessment_is_json_serialisable() -> None:
     assert data["fast_track"]["eligible"] is False
     assert all(r["message"] and r["message_zh"] for r in data["fast_track"]["reasons"])
     assert len(data["materials"]) == 7
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    part=st.sampled_from(PART_CLASSES),
+    damage=st.sampled_from(DAMAGE_TYPES),
+    severity=st.sampled_from(SEVERITIES),
+    injury=st.booleans(),
+    uncertainty=st.floats(0.0, 1.0),
+)
+def test_property_injury_is_never_fast_tracked_and_eligible_means_no_reasons(
+    part: str, damage: str, severity: str, injury: bool, uncertainty: float
+) -> None:
+    claim = facts(injury=injury, materials_received=frozenset({"bank_account"}))
+    shot = sure_photo("p", part, damage, severity, captured_at=ACCIDENT, uncertainty=uncertainty)
+    decision = _assess(claim=claim, photos=[shot]).fast_track
+    if injury:
+        assert not decision.eligible
+        assert "injury_reported" in [r.code for r in decision.reasons]
+    assert decision.eligible == (not decision.reasons)
+    if decision.eligible:
+        assert uncertainty <= BOOK.fast_track.max_uncertainty

@@ -12,6 +12,7 @@ from autoclaim.estimate.inputs import (
     ClaimFacts,
     DocumentEvidence,
     FieldValue,
+    KnownPhoto,
     LabelScore,
     PhotoEvidence,
 )
@@ -50,6 +51,7 @@ def test_valid_photo_round_trips_to_dict() -> None:
         ({"uncertainty": -0.1}, "-0.1"),
         ({"perceptual_hash": "zz"}, "zz"),
         ({"photo_id": ""}, "photo_id"),
+        ({"captured_at": "2026-05-01"}, "captured_at must be a datetime"),
         ({"parts": (LabelScore("Door", 0.9, True), LabelScore("Door", 0.1, False))}, "repeats"),
     ],
 )
@@ -74,6 +76,11 @@ def test_document_value_ignores_invalid_fields_and_parses_dates() -> None:
     assert doc.date_value("absent") is None
     with pytest.raises(EstimateInputError, match="passport"):
         DocumentEvidence("d2", "passport")  # type: ignore[arg-type]
+
+
+def test_known_photo_rejects_a_non_hex_hash() -> None:
+    with pytest.raises(EstimateInputError, match="'xyz'"):
+        KnownPhoto("c9", "p9", perceptual_hash="xyz")
 
 
 def test_claim_facts_reject_unknown_stage_and_material() -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from autoclaim.estimate.inputs import DAMAGE_TYPES, PART_CLASSES
 from autoclaim.estimate.merge import merge_photos, noisy_or
 from tests.estimate.builders import photo
 
@@ -69,3 +72,34 @@ def test_noisy_or() -> None:
     assert noisy_or([]) == 0.0
     assert noisy_or([0.5, 0.5]) == pytest.approx(0.75)
     assert noisy_or([1.0, 0.1]) == 1.0
+
+
+_probability = st.floats(0.0, 1.0)
+_views = st.lists(
+    st.tuples(
+        st.dictionaries(st.sampled_from(PART_CLASSES), _probability, min_size=1),
+        st.dictionaries(st.sampled_from(DAMAGE_TYPES), _probability),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(views=_views, extra=_views)
+def test_property_merge_bounds_and_more_views_never_lower_a_part(
+    views: list[tuple[dict[str, float], dict[str, float]]],
+    extra: list[tuple[dict[str, float], dict[str, float]]],
+) -> None:
+    photos = [photo(f"a{i}", parts, damage, SEV) for i, (parts, damage) in enumerate(views)]
+    more = photos + [photo(f"b{i}", parts, damage, SEV) for i, (parts, damage) in enumerate(extra)]
+    before = {m.part: m for m in merge_photos(photos)}
+    after = {m.part: m for m in merge_photos(more)}
+    for part, merged in before.items():
+        seen = [p.part(part) for p in photos]
+        views_p = [s.probability for s in seen if s is not None and s.detected]
+        assert max(views_p) - 1e-9 <= merged.probability <= 1.0
+        assert after[part].probability >= merged.probability - 1e-9
+        assert sum(merged.severity.values()) == pytest.approx(1.0)
+        for label, value in merged.damage_types.items():
+            assert 0.0 <= value <= 1.0, label

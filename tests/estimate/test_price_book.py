@@ -42,6 +42,7 @@ def test_region_and_vehicle_class_resolution() -> None:
     book = default_price_book()
     assert book.resolve_region("Shanghai") == "shanghai"
     assert book.resolve_region("atlantis") == "default"
+    assert book.resolve_region("上海") == book.resolve_region("沪") == "shanghai"
     assert book.resolve_region(None) == "default"
     assert book.resolve_vehicle_class(None) == "midsize"
     with pytest.raises(UnknownVehicleClassError, match="'limousine'"):
@@ -92,6 +93,10 @@ def _illustrative_without_notice(raw: dict[str, Any]) -> None:
     raw["notice"] = ""
 
 
+def _alias_to_unknown_region(raw: dict[str, Any]) -> None:
+    raw["region_aliases"]["拉萨"] = "lhasa"
+
+
 def _default_class_unknown(raw: dict[str, Any]) -> None:
     raw["default_vehicle_class"] = "truck"
 
@@ -111,6 +116,7 @@ def _default_class_unknown(raw: dict[str, Any]) -> None:
         (_bad_threshold, "fast_track.min_part_probability", "1.5"),
         (_illustrative_without_notice, "notice", "must say so"),
         (_default_class_unknown, "default_vehicle_class", "'truck'"),
+        (_alias_to_unknown_region, "region_aliases.拉萨", "'lhasa'"),
     ],
 )
 def test_validation_names_the_bad_row(mutate: Any, location: str, problem: str) -> None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from autoclaim.claims.store import ClaimFilter, NewClaim
 from autoclaim.claims.workflow import ClaimStatus
-from autoclaim.service.deps import PrincipalDep, StaffDep, StoreDep
+from autoclaim.service.deps import EstimatorDep, PrincipalDep, StaffDep, StoreDep
 from autoclaim.service.schemas import (
     ClaimCreate,
     ClaimCreated,
@@ -44,16 +44,23 @@ IdempotencyKey = Annotated[
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ClaimCreated,
-    responses={**ERRORS, 409: {"model": ErrorOut, "description": "Key reused, other body"}},
+    responses={
+        **ERRORS,
+        409: {"model": ErrorOut, "description": "Key reused, other body"},
+        422: {"model": ErrorOut, "description": "Malformed body or unknown vehicle class"},
+    },
 )
 def report_claim(
     body: ClaimCreate,
     principal: PrincipalDep,
     store: StoreDep,
+    estimator: EstimatorDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ClaimCreated:
-    """First notice of loss (报案): opens a claim and says what to send next."""
+    """First notice of loss (报案): opens a claim and says what to send next. An unknown
+    `vehicle_class` is refused (422) with the price book's classes."""
+    estimator.book.resolve_vehicle_class(body.vehicle_class)
     new = NewClaim(
         **body.model_dump(exclude={"reporter", "payee", "third_parties"}),
         reporter=body.reporter.model_dump(exclude_none=True),
@@ -110,10 +117,12 @@ def list_claims(
 
 
 @router.get("/{claim_id}", response_model=ClaimOut, responses=ERRORS)
-def get_claim(claim_id: str, principal: PrincipalDep, store: StoreDep) -> ClaimOut:
+def get_claim(claim_id: str, principal: PrincipalDep, store: StoreDep) -> Response:
     """The claim with damages, document fields, estimate, flags, materials and timeline."""
     record = store.get_claim(principal, claim_id)
-    return claim_out(record, masked=not principal.is_staff)
+    body = claim_out(record, masked=not principal.is_staff)
+    # Serialised once here: the body is already a validated ClaimOut (the hot read path).
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 @router.post(

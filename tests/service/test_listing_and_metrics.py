@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import make_key, wait_for_claim
+from tests.service.doubles import photo_bytes
+from tests.service.test_flow import FNOL
+
+
+def test_list_filters_and_pagination(
+    api: TestClient, claimant: dict[str, str], adjuster: dict[str, str]
+) -> None:
+    ids = [api.post("/v1/claims", json=FNOL, headers=claimant).json()["id"] for _ in range(5)]
+    files = [("files", ("p.jpg", photo_bytes((200, 10, 10)), "image/jpeg"))]
+    api.post(f"/v1/claims/{ids[0]}/photos", files=files, headers=claimant)
+    assessed = wait_for_claim(api, ids[0], adjuster)
+    api.post(
+        f"/v1/claims/{ids[1]}/review",
+        json={"action": "reject", "reason": "lapsed"},
+        headers=adjuster,
+    )
+
+    page = api.get("/v1/claims?limit=2&offset=0", headers=adjuster).json()
+    assert page["total"] == 5 and len(page["items"]) == 2
+    rest = api.get("/v1/claims?limit=10&offset=2", headers=adjuster).json()
+    assert len(rest["items"]) == 3
+    assert {i["id"] for i in page["items"] + rest["items"]} == set(ids)
+    rejected = api.get("/v1/claims?status=rejected", headers=adjuster).json()
+    assert [i["id"] for i in rejected["items"]] == [ids[1]]
+    fast = assessed["fast_track"]
+    assert isinstance(fast, bool)
+    by_fast = api.get(f"/v1/claims?fast_track={str(fast).lower()}", headers=adjuster).json()
+    assert [i["id"] for i in by_fast["items"]] == [ids[0]]
+    flagged = api.get("/v1/claims?has_flags=true", headers=adjuster).json()
+    assert {i["id"] for i in flagged["items"]} <= {ids[0]}
+    assert (ids[0] in {i["id"] for i in flagged["items"]}) == bool(assessed["flags"])
+    assert api.get("/v1/claims?status=flying", headers=adjuster).status_code == 422
+    other = make_key(api, "claimant")
+    assert api.get("/v1/claims", headers=other).json()["total"] == 0
+
+
+def test_metrics_are_prometheus_text(api: TestClient, claimant: dict[str, str]) -> None:
+    api.post("/v1/claims", json=FNOL, headers=claimant)
+    api.get("/v1/claims/nope", headers=claimant)
+    text = api.get("/metrics").text
+    assert "# TYPE autoclaim_http_requests_total counter" in text
+    assert 'route="/v1/claims",status="201"' in text
+    assert 'route="/v1/claims/{claim_id}",status="404"' in text
+    assert "autoclaim_http_request_duration_seconds_bucket" in text
+    assert 'autoclaim_work_items{status="queued"}' in text
+
+
+def test_openapi_has_examples_for_bodies(api: TestClient) -> None:
+    spec = api.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    assert schemas["ClaimCreate"]["examples"]
+    review = spec["paths"]["/v1/claims/{claim_id}/review"]["post"]["requestBody"]
+    assert set(review["content"]["application/json"]["examples"]) >= {"override", "approve"}
+    assert (
+        "ApiKeyHeader" in str(spec["components"]["securitySchemes"])
+        or spec["components"]["securitySchemes"]
+    )
