@@ -114,7 +114,7 @@ def test_claimant_and_adjuster_journey(server: LiveServer, tmp_path: Path) -> No
         assert "night.jpg" in page.locator(".advice .retake").inner_text()
         assert "too dark" in page.locator(".advice .retake").inner_text()
         assert "Door: seen in one photo only" in page.locator(".advice").inner_text()
-        assert page.locator("#checklist [data-material=driver_licence].done").count() == 1
+        page.locator("#checklist [data-material=driver_licence].done").wait_for(timeout=20_000)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         tracking_url = page.locator("#tracking-link").get_attribute("href")
         assert tracking_url

@@ -324,7 +324,10 @@ def test_queue_filters_sorts_and_pages(
     only = api.get("/adjuster?status=assessed&sort=age").text
     assert rows.findall(only) == [assessed]
     assert "Page 1 of 1 (1 claims)" in only
-    assert rows.findall(api.get("/adjuster?flags=yes").text) == []
+    flagged = api.get("/v1/claims?has_flags=true", headers=adjuster).json()["items"]
+    assert rows.findall(api.get("/adjuster?flags=yes").text) == [c["id"] for c in flagged]
+    unflagged = rows.findall(api.get("/adjuster?flags=no").text)
+    assert assessed not in unflagged and len(unflagged) == 20 - len(flagged)
 
 
 def test_tracking_page_shows_progress_and_the_estimate_once_approved(

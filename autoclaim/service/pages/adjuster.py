@@ -18,11 +18,10 @@ from autoclaim.claims.principals import Principal
 from autoclaim.claims.workflow import ClaimStatus
 from autoclaim.estimate.inputs import MATERIALS
 from autoclaim.service.deps import StoreDep
+from autoclaim.service.pages import api
 from autoclaim.service.pages.common import require_principal
 from autoclaim.service.pages.i18n import choose_lang, message
 from autoclaim.service.pages.rendering import error_page, error_status, render
-from autoclaim.service.routers import claims as claims_api
-from autoclaim.service.routers import review as review_api
 from autoclaim.service.schemas import (
     ApproveAction,
     ClaimOut,
@@ -84,10 +83,10 @@ def queue(
     status_filter = ClaimStatus(status) if status in ClaimStatus.__members__.values() else None
     sort = sort if sort in SORTS else "newest"
     page = max(1, min(page, 50_000))
-    result = claims_api.list_claims(
+    result = api.list_claims(
         principal,
         store,
-        status_=status_filter,
+        status=status_filter,
         fast_track=_tristate(fast_track),
         has_flags=_tristate(flags),
         limit=PAGE_SIZE,
@@ -115,7 +114,7 @@ def queue(
 
 
 def _amount(summary: ClaimSummary, principal: Principal, store: StoreDep) -> Decimal | None:
-    claim = claims_api.get_claim(summary.id, principal, store)
+    claim = api.read_claim(principal, store, summary.id)
     return Decimal(claim.estimate.total) if claim.estimate is not None else None
 
 
@@ -167,7 +166,7 @@ def _load(
     if isinstance(principal, HTMLResponse):
         return principal
     try:
-        return principal, claims_api.get_claim(claim_id, principal, store)
+        return principal, api.read_claim(principal, store, claim_id)
     except ClaimsError as exc:
         return error_page(request, error_status(exc), str(exc), principal)
 
@@ -250,7 +249,7 @@ async def _review(request: Request, store: StoreDep, claim_id: str, kind: str) -
     except ValidationError as exc:
         return _workbench(request, principal, claim, 422, _validation_text(exc))
     try:
-        await run_in_threadpool(review_api.review_claim, claim_id, action, principal, store)
+        await run_in_threadpool(api.review, claim_id, action, principal, store)
     except ClaimsError as exc:
         return _workbench(request, principal, claim, error_status(exc), str(exc))
     anchor = "#estimate" if kind == "override" else "#decision"

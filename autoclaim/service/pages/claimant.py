@@ -19,15 +19,14 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from autoclaim.claims.errors import ClaimsError, NotFoundError
 from autoclaim.claims.principals import Principal
-from autoclaim.service.deps import BlobsDep, SettingsDep, StoreDep
+from autoclaim.estimate.errors import EstimateError
+from autoclaim.service.deps import BlobsDep, EstimatorDep, SettingsDep, StoreDep
+from autoclaim.service.pages import api
 from autoclaim.service.pages.auth import principal_from_cookie
 from autoclaim.service.pages.common import require_principal
 from autoclaim.service.pages.guidance import photo_guidance
 from autoclaim.service.pages.i18n import choose_lang, message
 from autoclaim.service.pages.rendering import CHINA_TIME, error_page, error_status, render
-from autoclaim.service.routers import claims as claims_api
-from autoclaim.service.routers import tracking as tracking_api
-from autoclaim.service.routers import uploads as uploads_api
 from autoclaim.service.schemas import ClaimCreate, ClaimOut
 
 router = APIRouter(include_in_schema=False)
@@ -156,7 +155,7 @@ def fnol_form(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 @router.post("/report", response_model=None)
-async def report(request: Request, store: StoreDep) -> Response:
+async def report(request: Request, store: StoreDep, estimator: EstimatorDep) -> Response:
     """FNOL through `POST /v1/claims` (with the form's Idempotency-Key: a double submit
     opens one claim), then on to the claim's upload page."""
     principal = require_principal(request, store)
@@ -169,14 +168,14 @@ async def report(request: Request, store: StoreDep) -> Response:
         return _fnol_page(request, principal, form, field_errors(exc), 422)
     try:
         created = await run_in_threadpool(
-            claims_api.report_claim,
+            api.report_claim,
             body,
             principal,
             store,
-            Response(),
+            estimator,
             form.get("idempotency_key") or None,
         )
-    except ClaimsError as exc:
+    except (ClaimsError, EstimateError) as exc:
         return _fnol_page(request, principal, form, {}, error_status(exc), str(exc))
     return RedirectResponse(f"/my/claims/{created.id}?reported=1", status_code=303)
 
@@ -214,7 +213,7 @@ def _load_claim(
     if isinstance(principal, HTMLResponse):
         return principal
     try:
-        return principal, claims_api.get_claim(claim_id, principal, store)
+        return principal, api.read_claim(principal, store, claim_id)
     except ClaimsError as exc:
         return error_page(request, error_status(exc), str(exc), principal)
 
@@ -258,7 +257,7 @@ async def _upload(
     try:
         if kind == "photos":
             out = await run_in_threadpool(
-                uploads_api.upload_photos, claim_id, files, principal, store, blobs, settings
+                api.upload, "photos", claim_id, files, principal, store, blobs, settings
             )
         else:
             doc_type = fields.get("doc_type") or None
@@ -267,7 +266,8 @@ async def _upload(
                     request, principal, claim, 422, f"unknown document type {doc_type!r}"
                 )
             out = await run_in_threadpool(
-                uploads_api.upload_documents,
+                api.upload,
+                "documents",
                 claim_id,
                 files,
                 principal,
@@ -306,13 +306,13 @@ def track(request: Request, store: StoreDep, token: str) -> HTMLResponse:
     if not 16 <= len(token) <= 64:
         return error_page(request, 404, message("not_found", lang), principal)
     try:
-        progress = tracking_api.track_claim(token, store)
+        progress = api.track(token, store)
     except NotFoundError:
         return error_page(request, 404, message("not_found", lang), principal)
     claim: ClaimOut | None = None
     if principal is not None:
         try:
-            claim = claims_api.get_claim(store.claim_id_for_token(token), principal, store)
+            claim = api.read_claim(principal, store, store.claim_id_for_token(token))
         except ClaimsError:
             claim = None
     released = progress.status in RELEASED and progress.estimate_total is not None

@@ -10,10 +10,10 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from autoclaim.claims.errors import ClaimsError, NotFoundError
 from autoclaim.claims.principals import Principal
 from autoclaim.service.deps import BlobsDep, StoreDep
+from autoclaim.service.pages import api
 from autoclaim.service.pages.auth import forget_key, principal_from_cookie, remember_key
 from autoclaim.service.pages.i18n import choose_lang, message
 from autoclaim.service.pages.rendering import HERE, error_page, error_status, render
-from autoclaim.service.routers import claims as claims_api
 from autoclaim.service.schemas import DocumentOut, PhotoOut
 
 router = APIRouter(include_in_schema=False)
@@ -97,7 +97,7 @@ def _file(
     if principal is None:
         return Response(status_code=401)
     try:
-        claim = claims_api.get_claim(claim_id, principal, store)
+        claim = api.read_claim(principal, store, claim_id)
     except ClaimsError as exc:
         return Response(status_code=error_status(exc))
     found: PhotoOut | DocumentOut | None

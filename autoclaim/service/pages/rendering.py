@@ -11,7 +11,6 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from autoclaim.claims.errors import ClaimsError
 from autoclaim.claims.principals import Principal
 from autoclaim.service.errors import STATUS_BY_ERROR
 from autoclaim.service.pages.i18n import LANG_COOKIE, LANGS, Lang, choose_lang, message
@@ -59,7 +58,7 @@ def age(value: datetime, now: datetime | None = None) -> str:
     return f"{int(seconds // 86400)} d"
 
 
-def error_status(exc: ClaimsError) -> int:
+def error_status(exc: Exception) -> int:
     """The HTTP status the JSON API gives the same error."""
     for error_type, code, _name in STATUS_BY_ERROR:
         if isinstance(exc, error_type):
