@@ -327,7 +327,7 @@ def test_queue_filters_sorts_and_pages(
     flagged = api.get("/v1/claims?has_flags=true", headers=adjuster).json()["items"]
     assert rows.findall(api.get("/adjuster?flags=yes").text) == [c["id"] for c in flagged]
     unflagged = rows.findall(api.get("/adjuster?flags=no").text)
-    assert assessed not in unflagged and len(unflagged) == 20 - len(flagged)
+    assert assessed not in unflagged and len(unflagged) == min(20, 21 - len(flagged))
 
 
 def test_tracking_page_shows_progress_and_the_estimate_once_approved(
