@@ -81,7 +81,8 @@ def test_claimant_and_adjuster_journey(server: LiveServer, tmp_path: Path) -> No
         page.goto(server.url + "/sign-in?next=/report")
         page.get_by_label("Access key").fill(claimant_key)
         page.keyboard.press("Enter")  # keyboard use: the form submits from its field
-        page.wait_for_url("**/report")
+        page.wait_for_url(server.url + "/report")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360  # fits a phone
         page.get_by_label("Policy number").fill("PDAA202431010000123456")
         page.get_by_label("Plate number").fill("沪A12345")
         page.get_by_label("Date and time of the accident").fill("2026-11-20T08:30")
@@ -95,6 +96,7 @@ def test_claimant_and_adjuster_journey(server: LiveServer, tmp_path: Path) -> No
         page.wait_for_url(re.compile(r".*/my/claims/[0-9a-f]+\?reported=1"))
         claim_id = page.url.split("/my/claims/")[1].split("?")[0]
         assert page.locator("#checklist [data-material=photos].todo").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
         page.locator("#photo-files").set_input_files(
             [files["front.jpg"], files["side.jpg"], files["door.jpg"], files["night.jpg"]]
@@ -103,19 +105,20 @@ def test_claimant_and_adjuster_journey(server: LiveServer, tmp_path: Path) -> No
         page.wait_for_url("**uploaded=4")
         page.get_by_label("Document", exact=True).select_option("vehicle_licence")
         page.locator("#doc-files").set_input_files(files["xsz.png"])
-        page.locator("#document-form button").click()
-        page.wait_for_url("**uploaded=1")
+        with page.expect_navigation():
+            page.locator("#document-form button").click()
+        assert page.url.endswith("uploaded=1")
         page.get_by_label("Document", exact=True).select_option("driver_licence")
         page.locator("#doc-files").set_input_files(files["jsz.png"])
-        page.locator("#document-form button").click()
-        page.wait_for_url("**uploaded=1")
+        with page.expect_navigation():
+            page.locator("#document-form button").click()
+        assert page.url.endswith("uploaded=1")
         # The page reloads itself while the uploads are analysed, then asks for a retake.
         page.locator(".advice .retake").wait_for(timeout=20_000)
         assert "night.jpg" in page.locator(".advice .retake").inner_text()
         assert "too dark" in page.locator(".advice .retake").inner_text()
         assert "Door: seen in one photo only" in page.locator(".advice").inner_text()
         page.locator("#checklist [data-material=driver_licence].done").wait_for(timeout=20_000)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360
         tracking_url = page.locator("#tracking-link").get_attribute("href")
         assert tracking_url
 
@@ -150,14 +153,16 @@ def test_claimant_and_adjuster_journey(server: LiveServer, tmp_path: Path) -> No
         preview = line.locator(".preview-estimate")  # JS shows the new totals while typing
         assert preview.inner_text() == f"{model_total - line_total + new_line_total:,.2f}"
         line.get_by_label("Reason (required)").fill("Shop quote is lower")
-        line.get_by_role("button", name="Save override").click()
-        bench.wait_for_url("**done=1*")
+        with bench.expect_navigation():
+            line.get_by_role("button", name="Save override").click()
+        assert "done=1" in bench.url
         assert bench.locator("#line-Bumper .badge", has_text="Overridden").count() == 1
         new_total = float(bench.locator("#estimate-total").get_attribute("data-total") or 0)
         assert new_total == pytest.approx(model_total - line_total + new_line_total)
         bench.get_by_label("Reason (optional)").fill("Photos and licences are clear")
-        bench.get_by_role("button", name="Approve").click()
-        bench.wait_for_url("**done=1*")
+        with bench.expect_navigation():
+            bench.get_by_role("button", name="Approve").click()
+        assert "done=1" in bench.url
         assert "Approved, repairing" in bench.locator("h1").inner_text()
 
         claim = server.api("GET", f"/v1/claims/{claim_id}", key=adjuster_key)

@@ -111,13 +111,14 @@ def test_fnol_form_opens_one_claim_through_the_api(
     form = api.get("/report").text
     for name in ("policy_number", "plate", "accident_at", "reporter_phone", "region"):
         assert f'<label for="f-{name}"' in form  # every field is labelled
-    first = report_through_page(api, third_party_plate="沪b54321", injury="yes")
-    again = report_through_page(api, third_party_plate="沪b54321", injury="yes")
+    extra = {"third_party_plate": "沪b54321", "injury": "yes", "vehicle_class": "suv"}
+    first = report_through_page(api, **extra)
+    again = report_through_page(api, **extra)
     assert again == first  # the form's Idempotency-Key: a double submit opens one claim
     claim = api.get(f"/v1/claims/{first}", headers=claimant).json()
     assert claim["plate"] == "沪A12345"
     assert claim["accident_at"].startswith("2026-11-20T00:30")  # read as UTC+8
-    assert claim["injury"] is True
+    assert claim["injury"] is True and claim["vehicle_class"] == "suv"
     assert claim["third_parties"][0]["plate"] == "沪B54321"
     assert api.get("/v1/claims", headers=claimant).json()["total"] == 1
 
@@ -133,6 +134,8 @@ def test_fnol_form_marks_invalid_fields_and_stores_nothing(
     assert phone_input and 'aria-invalid="true"' in phone_input.group(0)
     assert 'id="e-place"' in response.text
     assert 'value="call me"' in response.text  # what was typed is kept
+    unknown_class = api.post("/report", data={**FORM, "vehicle_class": "tank"})
+    assert unknown_class.status_code == 422 and "tank" in unknown_class.text
     assert api.get("/v1/claims", headers=claimant).json()["total"] == 0
 
 
@@ -295,6 +298,10 @@ def test_workbench_override_and_decision_go_through_the_review_api(
     requested = claim["timeline"][-1]
     assert requested["kind"] == "evidence_requested"
     assert requested["detail"]["materials"] == ["photos", "driver_licence"]
+    sign_in(api, claimant)
+    asked_page = api.get(f"/my/claims/{claim_id}").text
+    assert "More evidence requested: Door photo is blurred" in asked_page
+    sign_in(api, adjuster)
     # surveying cannot be approved: the page explains the refusal and changes nothing
     refused = api.post(f"{url}/decision", data={"action": "approve"})
     assert refused.status_code == 409

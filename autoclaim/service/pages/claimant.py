@@ -93,6 +93,7 @@ def fnol_body(form: dict[str, Any]) -> dict[str, Any]:
         "policy_number": _text(form, "policy_number") or "",
         "plate": (_text(form, "plate") or "").upper(),
         "vin": (_text(form, "vin") or "").upper() or None,
+        "vehicle_class": _text(form, "vehicle_class"),
         "accident_at": accident_at,
         "place": _text(form, "place") or "",
         "cause": _text(form, "cause") or "",
@@ -124,6 +125,7 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
 
 def _fnol_page(
     request: Request,
+    estimator: EstimatorDep,
     principal: Principal,
     form: dict[str, Any],
     errors: dict[str, str],
@@ -139,6 +141,7 @@ def _fnol_page(
             "problem": problem,
             "causes": CAUSES,
             "regions": REGIONS,
+            "vehicle_classes": estimator.book.vehicle_classes,
             "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex,
         },
         principal,
@@ -147,11 +150,11 @@ def _fnol_page(
 
 
 @router.get("/report", response_class=HTMLResponse)
-def fnol_form(request: Request, store: StoreDep) -> HTMLResponse:
+def fnol_form(request: Request, store: StoreDep, estimator: EstimatorDep) -> HTMLResponse:
     principal = require_principal(request, store)
     if isinstance(principal, HTMLResponse):
         return principal
-    return _fnol_page(request, principal, {"region": "shanghai"}, {})
+    return _fnol_page(request, estimator, principal, {"region": "shanghai"}, {})
 
 
 @router.post("/report", response_model=None)
@@ -165,7 +168,7 @@ async def report(request: Request, store: StoreDep, estimator: EstimatorDep) -> 
     try:
         body = ClaimCreate.model_validate(fnol_body(form))
     except ValidationError as exc:
-        return _fnol_page(request, principal, form, field_errors(exc), 422)
+        return _fnol_page(request, estimator, principal, form, field_errors(exc), 422)
     try:
         created = await run_in_threadpool(
             api.report_claim,
@@ -176,7 +179,7 @@ async def report(request: Request, store: StoreDep, estimator: EstimatorDep) -> 
             form.get("idempotency_key") or None,
         )
     except (ClaimsError, EstimateError) as exc:
-        return _fnol_page(request, principal, form, {}, error_status(exc), str(exc))
+        return _fnol_page(request, estimator, principal, form, {}, error_status(exc), str(exc))
     return RedirectResponse(f"/my/claims/{created.id}?reported=1", status_code=303)
 
 
