@@ -16,15 +16,17 @@ overhead (store, worker, estimate rules), not the models.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import json
+import multiprocessing
 import socket
 import statistics
 import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -141,19 +143,33 @@ def upload_to_estimate(
         time.sleep(0.01)
 
 
-def read_latencies(base_url: str, claim_id: str, clients: int, reads: int) -> list[float]:
-    def worker(_: int) -> list[float]:
+async def _read_load(base_url: str, claim_id: str, clients: int, reads: int) -> list[float]:
+    async def one_client() -> list[float]:
         out = []
-        with httpx.Client(base_url=base_url, headers={"X-API-Key": ADMIN}, timeout=120) as client:
+        async with httpx.AsyncClient(
+            base_url=base_url, headers={"X-API-Key": ADMIN}, timeout=120
+        ) as client:
             for _ in range(reads):
                 start = time.perf_counter()
-                response = client.get(f"/v1/claims/{claim_id}")
+                response = await client.get(f"/v1/claims/{claim_id}")
                 out.append(time.perf_counter() - start)
                 response.raise_for_status()
         return out
 
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        return [t for chunk in pool.map(worker, range(clients)) for t in chunk]
+    chunks = await asyncio.gather(*(one_client() for _ in range(clients)))
+    return [t for chunk in chunks for t in chunk]
+
+
+def _read_load_process(base_url: str, claim_id: str, clients: int, reads: int) -> list[float]:
+    return asyncio.run(_read_load(base_url, claim_id, clients, reads))
+
+
+def read_latencies(base_url: str, claim_id: str, clients: int, reads: int) -> list[float]:
+    """`clients` concurrent clients, each reading the claim `reads` times, run in a separate
+    process so the load generator does not share the server's interpreter lock."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(_read_load_process, base_url, claim_id, clients, reads).result()
 
 
 def main() -> None:

@@ -547,6 +547,22 @@ class ClaimStore:
         self._notify_work()
         return ids
 
+    def evidence_file(
+        self, principal: Principal, claim_id: str, kind: str, item_id: str
+    ) -> tuple[str, str, str]:
+        """(sha256, content type, file name) of a claim's photo or document."""
+
+        def read(s: Session) -> tuple[str, str, str]:
+            self._claim_for(s, principal, claim_id)
+            row: Photo | Document | None = (
+                s.get(Photo, item_id) if kind == "photo" else s.get(Document, item_id)
+            )
+            if row is None or row.claim_id != claim_id:
+                raise NotFoundError(kind, item_id)
+            return row.sha256, row.content_type, row.filename
+
+        return self._read(read)
+
     def photo_blob(self, photo_id: str) -> tuple[str, str]:
         """(sha256, filename) of a photo."""
         row = self._read(lambda s: s.get(Photo, photo_id))
