@@ -108,6 +108,24 @@ def upload(
     )
 
 
+def evidence_file(
+    kind: str,
+    claim_id: str,
+    file_id: str,
+    principal: Principal,
+    store: ClaimStore,
+    blobs: BlobStore,
+) -> Response:
+    """`GET /v1/claims/{id}/photos/{photo}/content` or `.../documents/{document}/content`."""
+    if kind == "photos":
+        return uploads_api.photo_content(
+            claim_id=claim_id, photo_id=file_id, principal=principal, store=store, blobs=blobs
+        )
+    return uploads_api.document_content(
+        claim_id=claim_id, document_id=file_id, principal=principal, store=store, blobs=blobs
+    )
+
+
 def review(
     claim_id: str, action: ReviewAction, principal: Principal, store: ClaimStore
 ) -> ReviewOut:

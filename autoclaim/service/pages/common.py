@@ -7,14 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
-from autoclaim.claims.errors import ClaimsError, NotFoundError
+from autoclaim.claims.errors import ClaimsError
 from autoclaim.claims.principals import Principal
 from autoclaim.service.deps import BlobsDep, StoreDep
 from autoclaim.service.pages import api
 from autoclaim.service.pages.auth import forget_key, principal_from_cookie, remember_key
 from autoclaim.service.pages.i18n import choose_lang, message
 from autoclaim.service.pages.rendering import HERE, error_page, error_status, render
-from autoclaim.service.schemas import DocumentOut, PhotoOut
 
 router = APIRouter(include_in_schema=False)
 
@@ -93,38 +92,19 @@ def _file(
     kind: str,
     file_id: str,
 ) -> Response:
+    """The API's evidence content endpoint, for a browser that carries its key in the cookie
+    (an `<img>` cannot send the `X-API-Key` header)."""
     principal = principal_from_cookie(request, store)
     if principal is None:
         return Response(status_code=401)
     try:
-        claim = api.read_claim(principal, store, claim_id)
+        response = api.evidence_file(kind, claim_id, file_id, principal, store, blobs)
     except ClaimsError as exc:
         return Response(status_code=error_status(exc))
-    found: PhotoOut | DocumentOut | None
-    if kind == "photos":
-        found = next((p for p in claim.photos if p.id == file_id), None)
-        sha256 = found.sha256 if found is not None else ""
-    else:
-        found = next((d for d in claim.documents if d.id == file_id), None)
-        sha256 = _document_sha(store, file_id)
-    if found is None:
+    except KeyError:  # the blob is gone from the store
         return Response(status_code=404)
-    try:
-        data = blobs.get(sha256)
-    except KeyError:
-        return Response(status_code=404)
-    return Response(
-        data,
-        media_type=found.content_type,
-        headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
-    )
-
-
-def _document_sha(store: StoreDep, document_id: str) -> str:
-    try:
-        return store.document_row(document_id).sha256
-    except NotFoundError:
-        return ""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.get("/files/claims/{claim_id}/photos/{photo_id}")
