@@ -96,7 +96,7 @@ def file_claim(server: LiveServer) -> tuple[str, str, str, str]:
     return claim_id, created["tracking_token"], claimant["X-API-Key"], adjuster["X-API-Key"]
 
 
-def shrink(path: Path, colours: int = 64) -> None:
+def shrink(path: Path, colours: int = 48) -> None:
     """Re-save a screenshot with an adaptive palette (pages are flat colours) to keep the
     repository small."""
     with Image.open(path) as image:
