@@ -26,6 +26,7 @@ from autoclaim.claims.worker import Worker
 from autoclaim.config import Settings, get_settings
 from autoclaim.service.errors import error_response, install_error_handlers
 from autoclaim.service.metrics import Metrics, metrics_middleware
+from autoclaim.service.pages import router as pages_router
 from autoclaim.service.routers import (
     claims,
     health,
@@ -136,4 +137,5 @@ def create_app(
     app.middleware("http")(metrics_middleware(app.state.metrics))
     for module in (health, metrics, claims, uploads, review, tracking, webhooks, keys, helpers):
         app.include_router(module.router)
+    app.include_router(pages_router)
     return app
