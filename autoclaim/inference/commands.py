@@ -25,6 +25,8 @@ def register(app: typer.Typer) -> None:
         size: int = typer.Option(256, min=32, help="Input side in pixels."),
         batch_size: int = typer.Option(32, min=2),
         seed: int = typer.Option(0),
+        frozen_blocks: int = typer.Option(8, min=0, max=16, help="Early blocks kept frozen."),
+        dropout: float = typer.Option(0.2, min=0.0, max=0.9),
         threads: int = typer.Option(2, min=1),
         limit: int | None = typer.Option(None, help="Only N photos (smoke test)."),
     ) -> None:
@@ -41,6 +43,8 @@ def register(app: typer.Typer) -> None:
             size=size,
             batch_size=batch_size,
             seed=seed,
+            frozen_blocks=frozen_blocks,
+            dropout=dropout,
             threads=threads,
             limit=limit,
         )
@@ -52,6 +56,9 @@ def register(app: typer.Typer) -> None:
         weights: Path | None = typer.Option(None, help="A .safetensors file (default: shipped)."),
         split: str = typer.Option("val"),
         out_dir: Path | None = typer.Option(None, help="Also write metrics.json and PNGs here."),
+        record: bool = typer.Option(
+            False, help="Store the headline figures in the weights' metadata (val reference)."
+        ),
     ) -> None:
         """Evaluate the model on a split and print the metrics JSON."""
         from autoclaim.inference.evaluation import evaluate as run_evaluation
@@ -62,6 +69,11 @@ def register(app: typer.Typer) -> None:
         configure_logging(settings.log_level, settings.log_json)
         predictor = Predictor.load(weights)
         metrics = run_evaluation(predictor, data_root or settings.data_root, split)
+        if record:
+            from autoclaim.inference.predictor import SHIPPED_WEIGHTS
+            from autoclaim.models.weights import record_metrics
+
+            record_metrics(weights or SHIPPED_WEIGHTS, split, metrics)
         if out_dir is not None:
             write_metrics(metrics, out_dir / "metrics.json")
             write_plots(metrics, out_dir)

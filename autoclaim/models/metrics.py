@@ -89,7 +89,7 @@ def best_f1_threshold(probs: np.ndarray, truth: np.ndarray) -> float:
     )
     # The middle of the best plateau: a threshold on its edge sits on one photo's score.
     best = grid[scores >= scores.max() - 1e-9]
-    return float(np.round(np.median(best) / 0.025) * 0.025)
+    return round(float(np.round(np.median(best) / 0.025) * 0.025), 3)
 
 
 def summarise(rows: list[dict[str, float]], names: list[str]) -> dict[str, Any]:

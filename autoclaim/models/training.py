@@ -49,6 +49,7 @@ class TrainConfig:
     folds: int = 6  # one group-hash fold of train is held out for calibration
     frozen_blocks: int = 8  # stem and the first N MBConv blocks stay at ImageNet weights
     label_smoothing: float = 0.05
+    dropout: float = 0.2
     region_weight: float = 1.0
     weak_severity_weight: float = 0.3
     threads: int = 2
@@ -166,6 +167,7 @@ def losses(
     if bool((weight > 0).any()):
         steps = torch.arange(out["severity"].shape[1]).view(1, -1)
         cumulative = (sev.view(-1, 1) > steps).float()
+        cumulative = cumulative * (1.0 - cfg.label_smoothing) + 0.5 * cfg.label_smoothing
         per = F.binary_cross_entropy_with_logits(out["severity"], cumulative, reduction="none")
         severity_loss = (per.mean(1) * weight).sum() / weight.sum().clamp(min=1e-6)
     else:
@@ -239,7 +241,7 @@ def train(cfg: TrainConfig) -> Path:
     fit, held = subset(arrays, fit_idx), subset(arrays, held_idx)
     log.info("train photos: %d fit, %d held out for calibration", len(fit_idx), len(held_idx))
 
-    model = build_model(cfg.architecture)
+    model = build_model(cfg.architecture, dropout=cfg.dropout)
     if cfg.pretrained:
         load_pretrained_backbone(model)
     frozen = frozen_parameters(model, cfg.frozen_blocks)

@@ -101,3 +101,19 @@ def load_weights(path: Path) -> tuple[nn.Module, ModelMetadata, dict[str, torch.
         raise WeightsError(f"{path}: missing keys {missing[:5]}, unexpected keys {unexpected[:5]}")
     model.eval()
     return model, meta, extra
+
+
+def record_metrics(path: Path, split: str, metrics: dict[str, Any]) -> None:
+    """Store evaluation figures in the metadata beside `path` (reference for regression tests).
+
+    Only the record is written; nothing chosen from these figures feeds back into the model.
+    """
+    meta_path = path.with_suffix(".json")
+    meta = ModelMetadata.from_json(meta_path.read_text(encoding="utf-8"))
+    per_class = {
+        head: {name: round(row["f1"], 4) for name, row in metrics[head]["per_class"].items()}
+        for head in ("parts", "damage_types", "severity")
+        if head in metrics
+    }
+    meta.metrics[split] = {"headline": metrics["headline"], "per_class_f1": per_class}
+    meta_path.write_text(meta.to_json() + "\n", encoding="utf-8")
