@@ -18,7 +18,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--photos-dir", type=Path, required=True, help="folder of JPEG photos")
     parser.add_argument("--weights", type=Path, default=None)
-    parser.add_argument("--backend", choices=["torch", "onnx"], default="torch")
+    parser.add_argument("--backend", choices=["torch", "onnx", "auto"], default="auto")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--photos", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=3)
@@ -29,22 +29,10 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     from autoclaim.inference.predictor import SHIPPED_WEIGHTS, Predictor
-    from autoclaim.models.weights import load_weights
 
     weights = args.weights or SHIPPED_WEIGHTS
     started = time.perf_counter()
-    if args.backend == "onnx":
-        from autoclaim.inference.onnx_backend import OnnxModel, export_onnx
-
-        model, meta, extra = load_weights(weights)
-        onnx_path = Path("runs/bench") / (weights.stem + ".onnx")
-        if not onnx_path.is_file():
-            export_onnx(model, meta.input_size, onnx_path)
-        started = time.perf_counter()  # time loading the exported graph, not the export
-        _, meta, extra = load_weights(weights)
-        predictor = Predictor(OnnxModel(onnx_path, args.threads), meta, extra)  # type: ignore[arg-type]
-    else:
-        predictor = Predictor.load(weights)
+    predictor = Predictor.load(weights, backend=args.backend)
     load_s = time.perf_counter() - started
 
     files = sorted(p for p in args.photos_dir.rglob("*") if p.suffix.lower() in {".jpg", ".jpeg"})

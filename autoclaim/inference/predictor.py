@@ -109,14 +109,30 @@ class Predictor:
         )
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Predictor:
-        """The shipped model (loaded once per process), or the weights at `path`."""
+    def load(cls, path: Path | None = None, backend: str = "auto") -> Predictor:
+        """The shipped model (loaded once per process), or the weights at `path`.
+
+        backend "auto" runs the ONNX graph exported beside the weights (`.onnx`, same
+        network, about 5x faster on a busy 2-core CPU) when present, else torch.
+        """
         if path is not None:
-            return cls(*load_weights(path))
+            return cls._build(path, backend)
         with cls._lock:
             if cls._shipped is None:
-                cls._shipped = cls(*load_weights(SHIPPED_WEIGHTS))
+                cls._shipped = cls._build(SHIPPED_WEIGHTS, backend)
             return cls._shipped
+
+    @classmethod
+    def _build(cls, path: Path, backend: str) -> Predictor:
+        if backend not in {"auto", "torch", "onnx"}:
+            raise ValueError(f"unknown backend {backend!r} (auto, torch, onnx)")
+        model, meta, extra = load_weights(path)
+        onnx_path = path.with_suffix(".onnx")
+        if backend == "onnx" or (backend == "auto" and onnx_path.is_file()):
+            from autoclaim.inference.onnx_backend import OnnxModel
+
+            return cls(OnnxModel(onnx_path), meta, extra)  # type: ignore[arg-type]
+        return cls(model, meta, extra)
 
     @property
     def model_version(self) -> str:

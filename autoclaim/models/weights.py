@@ -88,6 +88,8 @@ def load_weights(path: Path) -> tuple[nn.Module, ModelMetadata, dict[str, torch.
     if not path.is_file() or not meta_path.is_file():
         raise WeightsError(f"weights {path} or metadata {meta_path} missing")
     meta = ModelMetadata.from_json(meta_path.read_text(encoding="utf-8"))
+    from autoclaim.models import damage_net  # noqa: F401  (registers the architectures)
+
     tensors = load_file(str(path))
     extra = {k[len(OOD_PREFIX) :]: v for k, v in tensors.items() if k.startswith(OOD_PREFIX)}
     state = {k: v for k, v in tensors.items() if not k.startswith(OOD_PREFIX)}
