@@ -5,6 +5,7 @@ set -euo pipefail
 PACKAGES=(
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim   # OCR engine and its language data
   fonts-noto-cjk                                          # CJK font for synthetic documents and pages
+  chromium                                                # headless browser for the page tests (Playwright)
 )
 
 missing=()
