@@ -4,7 +4,7 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-EXTRAS := dev,postgres,train
+EXTRAS := dev,postgres,train,scale
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
 
 .PHONY: run test lint typecheck unit install system-deps clean
