@@ -23,7 +23,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from autoclaim.claims.errors import ClaimsError, LeaseLostError
-from autoclaim.claims.models import WorkItem, utcnow
+from autoclaim.claims.models import Claim, WorkItem, utcnow
 from autoclaim.claims.store import WORK_ASSESS_PHOTO, ClaimStore
 
 T = TypeVar("T")
@@ -123,19 +123,26 @@ class FencedClaimStore(ClaimStore):
 
     @contextmanager
     def holding(self, items: Sequence[WorkItem]) -> Iterator[None]:
-        self._held.tokens = {item.id: item.attempts for item in items}
+        self._held.tokens = {item.id: (item.attempts, item.claim_id) for item in items}
         try:
             yield
         finally:
             self._held.tokens = None
 
     def _write(self, fn: Callable[[Session], T]) -> T:
-        tokens: dict[int, int] | None = getattr(self._held, "tokens", None)
+        tokens: dict[int, tuple[int, str]] | None = getattr(self._held, "tokens", None)
         if not tokens:
             return super()._write(fn)
 
         def fenced(s: Session) -> T:
-            for item_id, attempts in tokens.items():
+            # Work of one claim finishes one worker at a time (PostgreSQL row locks, in a
+            # fixed order): the last finisher sees the others' rows done and queues the
+            # claim's estimate, instead of each seeing the other still running.
+            claim_ids = sorted({claim_id for _, claim_id in tokens.values()})
+            s.execute(
+                select(Claim.id).where(Claim.id.in_(claim_ids)).order_by(Claim.id).with_for_update()
+            )
+            for item_id, (attempts, _) in tokens.items():
                 held = s.execute(
                     update(WorkItem)
                     .where(WorkItem.id == item_id, WorkItem.attempts == attempts)

@@ -1,0 +1,59 @@
+"""Fixtures of the scale-out tests: stores on SQLite and PostgreSQL, and the Redis rule.
+
+`redis` tests mirror `postgres` ones: they skip with a reason on a machine without the local
+Redis (or without the `scale` extra), and fail instead in CI.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from autoclaim.claims.blobs import FileBlobStore
+from autoclaim.claims.db import make_engine
+from autoclaim.claims.jobs import FencedClaimStore
+from autoclaim.claims.migrate import upgrade
+from tests.claims.conftest import pg_engine  # noqa: F401  (the `engine` fixture uses it)
+from tests.conftest import _missing
+
+
+def _redis_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("redis"):
+        if importlib.util.find_spec("celery") is None:
+            _missing("Celery not installed (pip install 'autoclaim[scale]')")
+        if not _redis_reachable():
+            _missing("Redis not reachable on 127.0.0.1:6379")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'claims.sqlite3'}")
+        yield eng
+        eng.dispose()
+    else:
+        yield request.getfixturevalue("pg_engine")
+
+
+@pytest.fixture
+def store(engine: Engine) -> FencedClaimStore:
+    upgrade(engine)
+    return FencedClaimStore(engine)
+
+
+@pytest.fixture
+def blobs(tmp_path: Path) -> FileBlobStore:
+    return FileBlobStore(tmp_path / "blobs")
