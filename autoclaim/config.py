@@ -42,6 +42,9 @@ class Settings(BaseSettings):
         description="Bootstrap admin API key registered on start (or: autoclaim keys create).",
     )
     worker_batch_size: int = Field(default=8, ge=1, description="Photos per model batch.")
+    worker_threads: int = Field(
+        default=2, ge=1, description="Background worker threads (photos and documents)."
+    )
     webhook_backoff_seconds: float = Field(
         default=2.0, gt=0, description="First webhook retry delay; doubles on each failure."
     )

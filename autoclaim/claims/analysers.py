@@ -10,6 +10,7 @@ recorded "... not installed" error instead of crashing the service.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import threading
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -65,9 +66,11 @@ def translate_input_error(exc: Exception, filename: str) -> UploadError | None:
 
 
 class VisionAssessor:
-    """`autoclaim.inference.Predictor`, loaded once on first use."""
+    """`autoclaim.inference.Predictor`, loaded once on first use (`module` names the package,
+    so a deployment, or a test, can point it elsewhere)."""
 
-    def __init__(self) -> None:
+    def __init__(self, module: str = "autoclaim.inference") -> None:
+        self.module = module
         self._predictor: Any = None
         self._lock = threading.Lock()
 
@@ -75,10 +78,9 @@ class VisionAssessor:
         with self._lock:
             if self._predictor is None:
                 try:
-                    from autoclaim.inference import Predictor  # type: ignore[attr-defined]
-
-                    self._predictor = Predictor.load()
-                except (ImportError, FileNotFoundError) as exc:
+                    predictor_class = importlib.import_module(self.module).Predictor
+                    self._predictor = predictor_class.load()
+                except (ImportError, AttributeError, FileNotFoundError) as exc:
                     raise AnalyserUnavailableError(f"vision model not installed: {exc}") from exc
             return self._predictor
 
@@ -97,10 +99,13 @@ class VisionAssessor:
 class OcrReader:
     """`autoclaim.ocr.read_document`, imported on first use."""
 
+    def __init__(self, module: str = "autoclaim.ocr") -> None:
+        self.module = module
+
     def read(self, data: bytes, filename: str | None, doc_type: str | None) -> dict[str, Any]:
         try:
-            from autoclaim.ocr import read_document  # type: ignore[attr-defined]
-        except ImportError as exc:
+            read_document = importlib.import_module(self.module).read_document
+        except (ImportError, AttributeError) as exc:
             raise AnalyserUnavailableError(f"OCR engine not installed: {exc}") from exc
         try:
             reading = read_document(data, filename=filename, doc_type=doc_type)

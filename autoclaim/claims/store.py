@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from autoclaim.claims.errors import (
@@ -489,63 +489,79 @@ class ClaimStore:
         self, principal: Principal, claim_id: str, photos: Sequence[NewPhoto]
     ) -> list[str]:
         """Attach photos (blobs already stored) and queue their assessment."""
+        ids = [new_id() for _ in photos]
 
-        def write(s: Session) -> list[str]:
-            claim = self._claim_for(s, principal, claim_id)
-            self._open_for_evidence(claim)
-            ids: list[str] = []
-            for photo in photos:
-                row = Photo(id=new_id(), claim_id=claim_id, **vars(photo), uploaded_at=utcnow())
-                s.add(row)
-                ids.append(row.id)
-            s.flush()
-            for photo_id in ids:
-                s.add(WorkItem(kind=WORK_ASSESS_PHOTO, claim_id=claim_id, target_id=photo_id))
-            claim.updated_at = utcnow()
-            self._event(
-                s,
-                claim_id,
-                principal,
-                "photos_uploaded",
-                detail={"photo_ids": ids, "filenames": [p.filename for p in photos]},
-            )
-            self._start_survey(s, claim, principal)
-            return ids
+        def rows() -> list[Photo | Document]:
+            return [
+                Photo(id=i, claim_id=claim_id, **vars(p), uploaded_at=utcnow())
+                for i, p in zip(ids, photos, strict=True)
+            ]
 
-        ids = self._write(write)
-        self._notify_work()
-        return ids
+        return self._add_evidence(principal, claim_id, ids, rows, WORK_ASSESS_PHOTO, "photo")
 
     def add_documents(
         self, principal: Principal, claim_id: str, documents: Sequence[NewDocument]
     ) -> list[str]:
         """Attach documents (blobs already stored) and queue their reading."""
+        ids = [new_id() for _ in documents]
+
+        def rows() -> list[Photo | Document]:
+            return [
+                Document(id=i, claim_id=claim_id, **vars(d), uploaded_at=utcnow())
+                for i, d in zip(ids, documents, strict=True)
+            ]
+
+        return self._add_evidence(principal, claim_id, ids, rows, WORK_READ_DOCUMENT, "document")
+
+    def _add_evidence(
+        self,
+        principal: Principal,
+        claim_id: str,
+        ids: list[str],
+        make_rows: Callable[[], list[Photo | Document]],
+        work_kind: str,
+        noun: str,
+    ) -> list[str]:
+        """Store the rows, queue one work item each, record `<noun>s_uploaded`; one
+        transaction (rows made afresh on a retry), so a refused upload leaves nothing."""
 
         def write(s: Session) -> list[str]:
             claim = self._claim_for(s, principal, claim_id)
             self._open_for_evidence(claim)
-            ids: list[str] = []
-            for doc in documents:
-                row = Document(id=new_id(), claim_id=claim_id, **vars(doc), uploaded_at=utcnow())
-                s.add(row)
-                ids.append(row.id)
+            rows = make_rows()
+            s.add_all(rows)
             s.flush()
-            for doc_id in ids:
-                s.add(WorkItem(kind=WORK_READ_DOCUMENT, claim_id=claim_id, target_id=doc_id))
+            s.add_all(WorkItem(kind=work_kind, claim_id=claim_id, target_id=i) for i in ids)
             claim.updated_at = utcnow()
             self._event(
                 s,
                 claim_id,
                 principal,
-                "documents_uploaded",
-                detail={"document_ids": ids, "filenames": [d.filename for d in documents]},
+                f"{noun}s_uploaded",
+                detail={f"{noun}_ids": ids, "filenames": [row.filename for row in rows]},
             )
             self._start_survey(s, claim, principal)
             return ids
 
-        ids = self._write(write)
+        self._write(write)
         self._notify_work()
         return ids
+
+    def evidence_file(
+        self, principal: Principal, claim_id: str, kind: str, item_id: str
+    ) -> tuple[str, str, str]:
+        """(sha256, content type, file name) of a claim's photo or document."""
+
+        def read(s: Session) -> tuple[str, str, str]:
+            self._claim_for(s, principal, claim_id)
+            row: Photo | Document | None = (
+                s.get(Photo, item_id) if kind == "photo" else s.get(Document, item_id)
+            )
+            if row is None or row.claim_id != claim_id:
+                raise NotFoundError(kind, item_id)
+            return row.sha256, row.content_type, row.filename
+
+        return self._read(read)
 
     def photo_blob(self, photo_id: str) -> tuple[str, str]:
         """(sha256, filename) of a photo."""
@@ -844,6 +860,14 @@ class ClaimStore:
         self._notify_work()
         return retried
 
+    def _serialise_on_claim(self, s: Session, claim_id: str) -> None:
+        """Bump the claim's version, so two workers finishing a claim's last pieces of
+        evidence at once cannot both miss the other (the later one retries and sees it)."""
+        claim = s.get(Claim, claim_id)
+        if claim is not None:
+            claim.updated_at = utcnow()
+            s.flush()
+
     def _evidence_pending(self, s: Session, claim_id: str) -> bool:
         count = s.scalar(
             select(func.count())
@@ -887,8 +911,25 @@ class ClaimStore:
         claim are taken together (one model batch)."""
 
         def write(s: Session) -> list[WorkItem]:
+            running = aliased(WorkItem)
+            estimate_running = (
+                select(running.id)
+                .where(
+                    running.claim_id == WorkItem.claim_id,
+                    running.kind == WORK_ESTIMATE,
+                    running.status == "running",
+                )
+                .exists()
+            )
+            # A claim's estimates run one at a time, so the newest one saw all evidence.
             first = s.scalar(
-                select(WorkItem).where(WorkItem.status == "queued").order_by(WorkItem.id).limit(1)
+                select(WorkItem)
+                .where(
+                    WorkItem.status == "queued",
+                    ~((WorkItem.kind == WORK_ESTIMATE) & estimate_running),
+                )
+                .order_by(WorkItem.id)
+                .limit(1)
             )
             if first is None:
                 return []
@@ -938,6 +979,7 @@ class ClaimStore:
                     claims.add(row.claim_id)
             s.flush()
             for claim_id in claims:
+                self._serialise_on_claim(s, claim_id)
                 if not self._evidence_pending(s, claim_id):
                     self._enqueue_estimate(s, claim_id)
 
@@ -973,6 +1015,7 @@ class ClaimStore:
             s.flush()
             if not retry:
                 for claim_id in {item.claim_id for item in items}:
+                    self._serialise_on_claim(s, claim_id)
                     if not self._evidence_pending(s, claim_id) and any(
                         i.kind in EVIDENCE_WORK for i in items
                     ):

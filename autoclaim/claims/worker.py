@@ -31,7 +31,8 @@ OCR_DOC_TYPES = ("vehicle_licence", "driver_licence", "vat_invoice", "repair_inv
 
 
 class Worker:
-    """One thread that runs queued work; `wake()` makes it look at the queue at once."""
+    """`threads` threads that run queued work (a claim's photos and each document can be
+    processed at the same time); `wake()` makes them look at the queue at once."""
 
     def __init__(
         self,
@@ -43,6 +44,7 @@ class Worker:
         batch_size: int = 8,
         max_attempts: int = 3,
         poll_seconds: float = 1.0,
+        threads: int = 2,
     ) -> None:
         self.store = store
         self.blobs = blobs
@@ -52,9 +54,11 @@ class Worker:
         self.batch_size = batch_size
         self.max_attempts = max_attempts
         self.poll_seconds = poll_seconds
-        self._wake = threading.Event()
+        self.threads = threads
+        self._wake = threading.Condition()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
+        self._counts = threading.Lock()
         self.processed = 0
         self.failed = 0
 
@@ -63,19 +67,24 @@ class Worker:
         if resumed:
             log.info("resumed interrupted work", extra={"work_items": resumed})
         self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="autoclaim-worker", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"autoclaim-worker-{i}", daemon=True)
+            for i in range(self.threads)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Finish the item in hand, then stop (queued items stay queued)."""
+        """Finish the items in hand, then stop (queued items stay queued)."""
         self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self.wake()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads = []
 
     def wake(self) -> None:
-        self._wake.set()
+        with self._wake:
+            self._wake.notify_all()
 
     def enqueue(self) -> None:
         """New work is persisted: look at the queue now (the `JobRunner` entry point)."""
@@ -88,9 +97,14 @@ class Worker:
             except Exception:  # the database may be briefly unavailable; keep the thread
                 log.exception("worker iteration failed")
                 did_work = False
-            if not did_work:
-                self._wake.wait(self.poll_seconds)
-                self._wake.clear()
+            if not did_work and not self._stop.is_set():
+                with self._wake:
+                    self._wake.wait(self.poll_seconds)
+
+    def _count(self, processed: int = 0, failed: int = 0) -> None:
+        with self._counts:
+            self.processed += processed
+            self.failed += failed
 
     def run_once(self) -> bool:
         """Take and run one batch; False when the queue was empty."""
@@ -114,7 +128,7 @@ class Worker:
             else:
                 self.store.fail_work(items, f"unknown work kind {kind!r}", retry=False)
                 return
-            self.processed += len(items)
+            self._count(processed=len(items))
         except LeaseLostError:
             raise  # another worker took these items over; it records their outcome
         except (AnalyserUnavailableError, EstimateError) as exc:
@@ -127,7 +141,7 @@ class Worker:
 
     def _fail(self, items: Sequence[WorkItem], error: str, retry: bool) -> None:
         if not retry:
-            self.failed += len(items)
+            self._count(failed=len(items))
             if items[0].kind == WORK_ASSESS_PHOTO:
                 for claim_id, group in by_claim(items).items():
                     self.store.save_photo_results(
@@ -166,7 +180,7 @@ class Worker:
         if done:
             self.store.finish_work(done)
         for item in failed:
-            self.failed += 1
+            self._count(failed=1)
             self.store.fail_work([item], failures[item.target_id or ""], retry=False)
 
     def _read_document(self, item: WorkItem) -> None:
@@ -176,7 +190,7 @@ class Worker:
             hint = doc.declared_type if doc.declared_type in OCR_DOC_TYPES else None
             reading = self.reader.read(data, doc.filename, hint)
         except UploadError as exc:
-            self.failed += 1
+            self._count(failed=1)
             self.store.save_document_result(item.claim_id, doc.id, None, str(exc))
             self.store.fail_work([item], str(exc), retry=False)
             return

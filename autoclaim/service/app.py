@@ -111,6 +111,7 @@ def create_app(
                 app.state.reader,
                 app.state.estimator,
                 batch_size=settings.worker_batch_size,
+                threads=settings.worker_threads,
             )
             store.on_work_enqueued = worker.enqueue
             worker.start()

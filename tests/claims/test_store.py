@@ -172,3 +172,19 @@ def test_parallel_writes_lose_nothing(store: ClaimStore) -> None:
     assert kinds.count("line_overridden") == 20
     # every write bumped the version once, the reported → surveying transition once more
     assert record.claim.version == start_version + 41
+
+
+def test_a_claims_estimates_run_one_at_a_time(store: ClaimStore) -> None:
+    adjuster = _principal(store, Role.ADJUSTER)
+    claim_id, _ = store.create_claim(adjuster, new_claim())
+    other_id, _ = store.create_claim(adjuster, new_claim())
+    store.add_photos(adjuster, claim_id, [new_photo(1)])
+    store.finish_work(store.take_work(batch_size=8))
+    running = store.take_work(batch_size=8)
+    assert [(i.kind, i.claim_id) for i in running] == [("estimate", claim_id)]
+    store.request_estimate(adjuster, claim_id)  # queued while one is running
+    store.request_estimate(adjuster, other_id)
+    assert [(i.kind, i.claim_id) for i in store.take_work(8)] == [("estimate", other_id)]
+    assert store.take_work(batch_size=8) == []
+    store.finish_work(running)
+    assert [(i.kind, i.claim_id) for i in store.take_work(8)] == [("estimate", claim_id)]

@@ -76,6 +76,16 @@ def test_whole_flow(api: TestClient, claimant: dict[str, str], adjuster: dict[st
 
     claim = wait_for_claim(api, claim_id, adjuster)
     assert claim["status"] == "assessed"
+    first = claim["photos"][0]  # type: ignore[index]
+    content = api.get(f"/v1/claims/{claim_id}/photos/{first['id']}/content", headers=adjuster)
+    assert content.content == photo_bytes((200, 30, 30), seed=0)
+    assert content.headers["content-type"] == "image/jpeg"
+    assert (
+        api.get(
+            f"/v1/claims/{claim_id}/documents/{first['id']}/content", headers=adjuster
+        ).status_code
+        == 404
+    )
     assert claim["failures"] == []
     estimate = claim["estimate"]
     assert isinstance(estimate, dict)

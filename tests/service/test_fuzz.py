@@ -43,7 +43,7 @@ def _cleanup() -> Iterator[None]:
 
 @pytest.mark.slow
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case: schemathesis.Case) -> None:
     case.call_and_validate(
         headers={"X-API-Key": ADMIN_KEY}, checks=[not_a_server_error], timeout=120

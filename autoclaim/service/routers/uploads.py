@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, UploadFile, status
+from fastapi import APIRouter, File, Form, Response, UploadFile, status
 
 from autoclaim.claims.blobs import BlobStore
 from autoclaim.claims.errors import InvalidRequestError
@@ -137,3 +138,39 @@ def upload_documents(
     return UploadOut(
         claim_id=claim_id, ids=ids, filenames=[name for name, _ in uploads], queued=len(ids)
     )
+
+
+def _file_response(blobs: BlobStore, sha256: str, content_type: str, filename: str) -> Response:
+    return Response(
+        blobs.get(sha256),
+        media_type=content_type,
+        headers={
+            "ETag": f'"{sha256}"',
+            "Cache-Control": "private, max-age=86400, immutable",
+            "Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}",
+        },
+    )
+
+
+@router.get(
+    "/{claim_id}/photos/{photo_id}/content",
+    response_class=Response,
+    responses={**ERRORS, 200: {"content": {"image/jpeg": {}}, "description": "The photo"}},
+)
+def photo_content(
+    claim_id: str, photo_id: str, principal: PrincipalDep, store: StoreDep, blobs: BlobsDep
+) -> Response:
+    """The photo as uploaded (for the adjuster's review)."""
+    return _file_response(blobs, *store.evidence_file(principal, claim_id, "photo", photo_id))
+
+
+@router.get(
+    "/{claim_id}/documents/{document_id}/content",
+    response_class=Response,
+    responses={**ERRORS, 200: {"content": {"application/pdf": {}}, "description": "The file"}},
+)
+def document_content(
+    claim_id: str, document_id: str, principal: PrincipalDep, store: StoreDep, blobs: BlobsDep
+) -> Response:
+    """The document as uploaded."""
+    return _file_response(blobs, *store.evidence_file(principal, claim_id, "document", document_id))
