@@ -52,7 +52,9 @@ class Result:
     photo_upload_p95_ms: float
     read_p95_ms: float
     cpu_s: float
+    worker_cpu_s: float | None
     photos_per_cpu_s: float
+    photos_per_worker_cpu_s: float | None
 
 
 def group_cpu_seconds(pgids: list[int]) -> float:
@@ -133,14 +135,22 @@ def photo_counts(database_url: str, since: datetime, until: datetime) -> tuple[i
 
 
 def measure(
-    setup: str, hosts: list[str], pgids: list[int], database_url: str, args: argparse.Namespace
+    setup: str,
+    hosts: list[str],
+    pgids: dict[str, int],
+    database_url: str,
+    args: argparse.Namespace,
 ) -> Result:
+    """Run the load on `hosts`; `pgids` names the setup's process groups (workers: 'worker*')."""
     prefix = OUT / setup
-    cpu_before = group_cpu_seconds(pgids)
+    workers = [pid for name, pid in pgids.items() if name.startswith("worker")]
+    cpu_before = group_cpu_seconds(list(pgids.values()))
+    worker_cpu_before = group_cpu_seconds(workers)
     since = datetime.now(UTC)
     run_locust(hosts, args.duration, args.users, prefix)
     until = datetime.now(UTC)
-    cpu = group_cpu_seconds(pgids) - cpu_before
+    cpu = group_cpu_seconds(list(pgids.values())) - cpu_before
+    worker_cpu = group_cpu_seconds(workers) - worker_cpu_before if workers else None
     uploaded, assessed, backlog = photo_counts(database_url, since, until)
     stats = read_stats(prefix)
     total = stats["Aggregated"]
@@ -161,7 +171,9 @@ def measure(
         photo_upload_p95_ms=float(stats.get("photos", total)["95%"]),
         read_p95_ms=float(stats.get("read", total)["95%"]),
         cpu_s=round(cpu, 1),
+        worker_cpu_s=round(worker_cpu, 1) if worker_cpu is not None else None,
         photos_per_cpu_s=round(assessed / cpu, 2) if cpu else 0.0,
+        photos_per_worker_cpu_s=round(assessed / worker_cpu, 2) if worker_cpu else None,
     )
 
 
@@ -186,7 +198,7 @@ def distributed(args: argparse.Namespace) -> Result:
     pids = start(config)
     try:
         hosts = [f"http://127.0.0.1:{port}" for port in config.api_ports]
-        return measure("distributed", hosts, list(pids.values()), config.database_url, args)
+        return measure("distributed", hosts, pids, config.database_url, args)
     finally:
         stop_pids(pids)
         config.state_file.unlink(missing_ok=True)
@@ -209,7 +221,7 @@ def embedded(args: argparse.Namespace) -> Result:
 
         wait_healthy([port])
         url = f"sqlite:///{var_dir / 'autoclaim.sqlite3'}"
-        return measure("embedded", [f"http://127.0.0.1:{port}"], [pid], url, args)
+        return measure("embedded", [f"http://127.0.0.1:{port}"], {"api": pid}, url, args)
     finally:
         stop_pids({"api": pid})
 
@@ -224,8 +236,10 @@ def table(results: list[Result]) -> str:
         ("latency p50 / p95 / p99 (ms)", None),
         ("photo upload p95 (ms)", "photo_upload_p95_ms"),
         ("claim read p95 (ms)", "read_p95_ms"),
-        ("CPU s used by the setup", "cpu_s"),
-        ("photos per CPU-second", "photos_per_cpu_s"),
+        ("CPU s used by the setup (API + workers)", "cpu_s"),
+        ("... of which Celery workers", "worker_cpu_s"),
+        ("photos per CPU-second (API + workers)", "photos_per_cpu_s"),
+        ("photos per worker CPU-second", "photos_per_worker_cpu_s"),
     ]
     lines = ["| | " + " | ".join(r.setup for r in results) + " |"]
     lines.append("|---" * (len(results) + 1) + "|")
@@ -237,7 +251,8 @@ def table(results: list[Result]) -> str:
             elif label.startswith("latency"):
                 cells.append(f"{r.p50_ms:.0f} / {r.p95_ms:.0f} / {r.p99_ms:.0f}")
             else:
-                cells.append(str(getattr(r, key or "")))
+                value = getattr(r, key or "")
+                cells.append("n/a (in the API process)" if value is None else str(value))
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
