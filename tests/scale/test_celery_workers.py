@@ -144,3 +144,33 @@ def test_duplicate_delivery_leaves_one_result(cluster: tuple[TestClient, CeleryW
         for detail in s.scalars(select(Event.detail).where(Event.kind == "photos_assessed")):
             seen.extend(detail["photo_ids"])
     assert len(seen) == len(set(seen)) == 9  # every photo assessed once
+
+
+def test_work_whose_message_was_lost_still_runs(
+    cluster: tuple[TestClient, CeleryWorkers],
+) -> None:
+    client, workers = cluster
+    workers.start("w1")
+    client.app.state.store.on_work_enqueued = lambda: None  # type: ignore[attr-defined]
+    claimant = make_key(client, "claimant")
+    claim_id = _upload(client, claimant, photos=2, seed=1)  # persisted, never announced
+    body = wait_for_claim(client, claim_id, claimant, timeout=60)  # the workers' sweep finds it
+    assert body["estimate"] is not None
+    assert client.app.state.job_runner.published == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("broker", ["redis://127.0.0.1:6399/0"])  # nothing listens there
+def test_upload_succeeds_while_the_broker_is_down(tmp_path: Path, broker: str) -> None:
+    settings = Settings(
+        var_dir=tmp_path / "var",
+        log_json=False,
+        admin_api_key=ADMIN_KEY,
+        job_runner="celery",
+        broker_url=broker,
+    )
+    with TestClient(create_app(settings)) as client:
+        claimant = make_key(client, "claimant")
+        claim_id = _upload(client, claimant, photos=1, seed=1)
+        assert _count(client, WorkItem, WorkItem.status == "queued") == 1  # kept for a worker
+        assert client.get(f"/v1/claims/{claim_id}", headers=claimant).json()["pending_work"] == 1
+        assert client.app.state.job_runner.published == 0  # type: ignore[attr-defined]
