@@ -186,7 +186,13 @@ def _sweep_forever(interval_s: float) -> None:
 
 def _on_process_init(**_: Any) -> None:
     """Load the analysers once per worker process, before its first task."""
-    _get_context()
+    context = _get_context()
+    load_model = getattr(context.worker.assessor, "_load", None)  # VisionAssessor loads lazily
+    if load_model is not None:
+        try:
+            load_model()
+        except Exception as exc:  # the failure is recorded on each photo's work item instead
+            log.warning("vision model not loaded", extra={"error": str(exc)})
     interval = max(1.0, settings.job_lease_seconds / 2)
     threading.Thread(target=_sweep_forever, args=(interval,), daemon=True).start()
     log.info("autoclaim worker process ready")
