@@ -20,11 +20,11 @@ from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from autoclaim.claims.errors import ClaimsError, LeaseLostError
 from autoclaim.claims.models import Claim, WorkItem, utcnow
-from autoclaim.claims.store import WORK_ASSESS_PHOTO, ClaimStore
+from autoclaim.claims.store import WORK_ASSESS_PHOTO, WORK_ESTIMATE, ClaimStore
 
 T = TypeVar("T")
 
@@ -69,6 +69,25 @@ def claimable(lease_seconds: float) -> Any:
     )
 
 
+def estimate_in_progress(lease_seconds: float) -> Any:
+    """True for an estimate item whose claim has another estimate running on a live lease:
+    a claim's estimates run one at a time, so the newest one sees all the evidence."""
+    other = aliased(WorkItem)
+    stale = utcnow() - timedelta(seconds=lease_seconds)
+    busy = (
+        select(other.id)
+        .where(
+            other.claim_id == WorkItem.claim_id,
+            other.id != WorkItem.id,
+            other.kind == WORK_ESTIMATE,
+            other.status == "running",
+            other.started_at >= stale,
+        )
+        .exists()
+    )
+    return (WorkItem.kind == WORK_ESTIMATE) & busy
+
+
 def claim_work(store: ClaimStore, batch_size: int, lease_seconds: float) -> list[WorkItem]:
     """Mark the oldest claimable item running for this worker and return it; queued photo
     assessments of any claim are taken with it, up to `batch_size` (one model batch).
@@ -78,7 +97,10 @@ def claim_work(store: ClaimStore, batch_size: int, lease_seconds: float) -> list
     """
     with Session(store.engine, expire_on_commit=False) as s, s.begin():
         first = s.scalar(
-            select(WorkItem).where(claimable(lease_seconds)).order_by(WorkItem.id).limit(1)
+            select(WorkItem)
+            .where(claimable(lease_seconds), ~estimate_in_progress(lease_seconds))
+            .order_by(WorkItem.id)
+            .limit(1)
         )
         if first is None:
             return []

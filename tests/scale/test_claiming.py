@@ -91,6 +91,26 @@ def test_lapsed_lease_is_taken_over_and_leaves_one_result(
         assert set(statuses) == {"done"}
 
 
+def test_a_claims_estimates_run_one_at_a_time(
+    store: FencedClaimStore, blobs: FileBlobStore
+) -> None:
+    claim_id = _claim_with_photos(store, blobs, 1, seed=1)
+    photos = claim_work(store, batch_size=8, lease_seconds=60)
+    with store.holding(photos):
+        _worker(store, blobs, StatsAssessor()).process(photos)
+    first = claim_work(store, batch_size=8, lease_seconds=60)
+    assert [i.kind for i in first] == ["estimate"]
+    _key_id, key = store.create_api_key(Role.ADJUSTER)
+    adjuster = store.authenticate(key)
+    assert adjuster is not None
+    store.request_estimate(adjuster, claim_id)  # a second estimate queued meanwhile
+    assert claim_work(store, batch_size=8, lease_seconds=60) == []
+    with store.holding(first):
+        _worker(store, blobs, StatsAssessor()).process(first)
+    second = claim_work(store, batch_size=8, lease_seconds=60)
+    assert [i.kind for i in second] == ["estimate"] and second[0].id != first[0].id
+
+
 def test_a_fresh_lease_is_not_taken_over(store: FencedClaimStore, blobs: FileBlobStore) -> None:
     _claim_with_photos(store, blobs, 1, seed=1)
     assert len(claim_work(store, batch_size=8, lease_seconds=60)) == 1
