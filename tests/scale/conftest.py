@@ -1,7 +1,7 @@
 """Fixtures of the scale-out tests: stores on SQLite and PostgreSQL, and the Redis rule.
 
-`redis` tests mirror `postgres` ones: they skip with a reason on a machine without the local
-Redis (or without the `scale` extra), and fail instead in CI.
+`redis` and `rabbitmq` tests mirror `postgres` ones: they skip with a reason on a machine
+without the local broker (or without the `scale` extra), and fail instead in CI.
 """
 
 from __future__ import annotations
@@ -22,20 +22,22 @@ from tests.claims.conftest import pg_engine  # noqa: F401  (the `engine` fixture
 from tests.conftest import _missing
 
 
-def _redis_reachable() -> bool:
+def _reachable(port: int) -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
             return True
     except OSError:
         return False
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("redis"):
-        if importlib.util.find_spec("celery") is None:
-            _missing("Celery not installed (pip install 'autoclaim[scale]')")
-        if not _redis_reachable():
-            _missing("Redis not reachable on 127.0.0.1:6379")
+    brokers = {"redis": ("Redis", 6379), "rabbitmq": ("RabbitMQ", 5672)}
+    for marker, (name, port) in brokers.items():
+        if item.get_closest_marker(marker):
+            if importlib.util.find_spec("celery") is None:
+                _missing("Celery not installed (pip install 'autoclaim[scale]')")
+            if not _reachable(port):
+                _missing(f"{name} not reachable on 127.0.0.1:{port}")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -6,12 +6,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from fastapi.testclient import TestClient
+from kombu import Connection
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -30,11 +31,13 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 REDIS_DB = 13  # the tests' own Redis database; their queue name is unique per run
 
 
-@pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[tuple[TestClient, CeleryWorkers]]:
+RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
+
+
+@contextmanager
+def running_cluster(tmp_path: Path, broker: str) -> Iterator[tuple[TestClient, CeleryWorkers]]:
     """An API using the Celery runner on a fresh schema and queue, and its workers."""
     queue = f"autoclaim-test-{uuid.uuid4().hex[:10]}"
-    broker = f"redis://127.0.0.1:6379/{REDIS_DB}"
     with fresh_schema() as url:
         settings = Settings(
             var_dir=tmp_path / "var",
@@ -55,9 +58,14 @@ def cluster(tmp_path: Path) -> Iterator[tuple[TestClient, CeleryWorkers]]:
                 yield client, workers
         finally:
             workers.stop_all()
-            client_redis = redis.Redis.from_url(broker)
-            client_redis.delete(queue)
-            client_redis.close()
+            with Connection(broker) as connection:
+                connection.default_channel.queue_delete(queue)
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[tuple[TestClient, CeleryWorkers]]:
+    with running_cluster(tmp_path, f"redis://127.0.0.1:6379/{REDIS_DB}") as running:
+        yield running
 
 
 def _count(client: TestClient, model: Any, *where: Any) -> int:
@@ -174,3 +182,14 @@ def test_upload_succeeds_while_the_broker_is_down(tmp_path: Path, broker: str) -
         assert _count(client, WorkItem, WorkItem.status == "queued") == 1  # kept for a worker
         assert client.get(f"/v1/claims/{claim_id}", headers=claimant).json()["pending_work"] == 1
         assert client.app.state.job_runner.published == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.rabbitmq
+def test_work_runs_with_a_rabbitmq_broker(tmp_path: Path) -> None:
+    with running_cluster(tmp_path, RABBITMQ_URL) as (client, workers):
+        workers.start("w1")
+        claimant = make_key(client, "claimant")
+        claim_id = _upload(client, claimant, photos=2, seed=1)
+        body = wait_for_claim(client, claim_id, claimant, timeout=60)
+        assert body["estimate"] is not None
+        assert client.app.state.job_runner.published >= 1  # type: ignore[attr-defined]
