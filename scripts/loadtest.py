@@ -202,6 +202,17 @@ def distributed(args: argparse.Namespace) -> Result:
     finally:
         stop_pids(pids)
         config.state_file.unlink(missing_ok=True)
+        forget_queue(config.broker_url, config.queue)
+
+
+def forget_queue(broker: str, queue: str) -> None:
+    """Delete the run's Redis keys (queue, kombu bindings): each run uses a fresh queue."""
+    import redis
+
+    client = redis.Redis.from_url(broker)
+    for key in client.scan_iter(f"*{queue}*"):
+        client.delete(key)
+    client.close()
 
 
 def embedded(args: argparse.Namespace) -> Result:

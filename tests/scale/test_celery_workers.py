@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
-from kombu import Connection
+from kombu.connection import Connection
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -58,8 +59,23 @@ def running_cluster(tmp_path: Path, broker: str) -> Iterator[tuple[TestClient, C
                 yield client, workers
         finally:
             workers.stop_all()
-            with Connection(broker) as connection:
-                connection.default_channel.queue_delete(queue)
+            forget_queue(broker, queue)
+
+
+def forget_queue(broker: str, queue: str) -> None:
+    """Delete the run's queue, and on Redis every key kombu made for it (bindings, unacked)."""
+    with Connection(broker) as connection:  # type: ignore[no-untyped-call]
+        connection.default_channel.queue_delete(queue)
+    if broker.startswith("redis://"):
+        client = redis.Redis.from_url(broker)
+        # A killed worker's unacknowledged message would be restored by the next run's workers.
+        for tag, entry in client.hgetall("unacked").items():
+            if queue.encode() in entry:
+                client.hdel("unacked", tag)
+                client.zrem("unacked_index", tag)
+        for key in client.scan_iter(f"*{queue}*"):
+            client.delete(key)
+        client.close()
 
 
 @pytest.fixture
