@@ -4,10 +4,10 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-EXTRAS := dev,postgres,train
+EXTRAS := dev,postgres,train,scale
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
 
-.PHONY: run test lint typecheck unit install system-deps clean
+.PHONY: run test lint typecheck unit install system-deps clean dev-cluster dev-cluster-stop
 
 run: install
 	$(BIN)/autoclaim serve
@@ -35,6 +35,14 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+
+# The distributed setup on this machine (API x2, Celery workers x2, local PostgreSQL + Redis):
+# see docs/scaling.md.
+dev-cluster: install
+	$(BIN)/python scripts/cluster.py start
+
+dev-cluster-stop:
+	$(BIN)/python scripts/cluster.py stop
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

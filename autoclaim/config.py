@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +49,33 @@ class Settings(BaseSettings):
         default=2.0, gt=0, description="First webhook retry delay; doubles on each failure."
     )
     webhook_max_attempts: int = Field(default=8, ge=1)
+    job_runner: Literal["embedded", "celery"] = Field(
+        default="embedded",
+        description="Who runs queued work: a thread in the API process, or Celery workers.",
+    )
+    broker_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        description="Celery broker (Redis, or RabbitMQ as amqp://guest:guest@127.0.0.1:5672//).",
+    )
+    job_queue: str = Field(default="autoclaim", description="Celery queue name.")
+    job_lease_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="Seconds before another worker takes over a running item not renewed.",
+    )
+    job_visibility_timeout_seconds: float = Field(
+        default=360.0,
+        gt=0,
+        description="Redis broker: an unacknowledged task is redelivered after this long.",
+    )
+    photo_assessor: str | None = Field(
+        default=None,
+        description="Import path 'module:Class' of the photo assessor; default: the vision model.",
+    )
+    document_reader: str | None = Field(
+        default=None,
+        description="Import path 'module:Class' of the document reader; default: the OCR engine.",
+    )
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file under `var_dir`."""

@@ -16,6 +16,14 @@ class NotFoundError(ClaimsError):
         self.ident = ident
 
 
+class LeaseLostError(ClaimsError):
+    """A worker's hold on work items lapsed and another worker took them over."""
+
+    def __init__(self, item_id: int) -> None:
+        super().__init__(f"work item {item_id} was taken over by another worker")
+        self.item_id = item_id
+
+
 class PermissionDeniedError(ClaimsError):
     """The caller's role may not do this."""
 

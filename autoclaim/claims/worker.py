@@ -12,7 +12,7 @@ from typing import Any
 
 from autoclaim.claims.analysers import DocumentReader, PhotoAssessor
 from autoclaim.claims.blobs import BlobStore
-from autoclaim.claims.errors import AnalyserUnavailableError, UploadError
+from autoclaim.claims.errors import AnalyserUnavailableError, LeaseLostError, UploadError
 from autoclaim.claims.models import WorkItem
 from autoclaim.claims.store import (
     WORK_ASSESS_PHOTO,
@@ -86,6 +86,10 @@ class Worker:
         with self._wake:
             self._wake.notify_all()
 
+    def enqueue(self) -> None:
+        """New work is persisted: look at the queue now (the `JobRunner` entry point)."""
+        self.wake()
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
@@ -107,6 +111,11 @@ class Worker:
         items = self.store.take_work(self.batch_size)
         if not items:
             return False
+        self.process(items)
+        return True
+
+    def process(self, items: Sequence[WorkItem]) -> None:
+        """Run items already marked running: one kind; photo items may span claims."""
         kind = items[0].kind
         try:
             if kind == WORK_ASSESS_PHOTO:
@@ -118,8 +127,10 @@ class Worker:
                 self.store.finish_work(items)
             else:
                 self.store.fail_work(items, f"unknown work kind {kind!r}", retry=False)
-                return True
+                return
             self._count(processed=len(items))
+        except LeaseLostError:
+            raise  # another worker took these items over; it records their outcome
         except (AnalyserUnavailableError, EstimateError) as exc:
             # Not transient: retrying cannot help until the deployment or the data changes.
             self._fail(items, str(exc), retry=False)
@@ -127,15 +138,15 @@ class Worker:
             log.exception("work failed", extra={"kind": kind, "claim_id": items[0].claim_id})
             retry = all(item.attempts < self.max_attempts for item in items)
             self._fail(items, f"{type(exc).__name__}: {exc}", retry=retry)
-        return True
 
     def _fail(self, items: Sequence[WorkItem], error: str, retry: bool) -> None:
         if not retry:
             self._count(failed=len(items))
             if items[0].kind == WORK_ASSESS_PHOTO:
-                self.store.save_photo_results(
-                    items[0].claim_id, {}, {i.target_id or "": error for i in items}
-                )
+                for claim_id, group in by_claim(items).items():
+                    self.store.save_photo_results(
+                        claim_id, {}, {i.target_id or "": error for i in group}
+                    )
             elif items[0].kind == WORK_READ_DOCUMENT:
                 self.store.save_document_result(
                     items[0].claim_id, items[0].target_id or "", None, error
@@ -143,7 +154,6 @@ class Worker:
         self.store.fail_work(items, error, retry=retry)
 
     def _assess_photos(self, items: Sequence[WorkItem]) -> None:
-        claim_id = items[0].claim_id
         photos = self.store.photos_by_id([item.target_id or "" for item in items])
         images = [self.blobs.get(photo.sha256) for photo in photos]
         results: dict[str, dict[str, Any]] = {}
@@ -158,7 +168,13 @@ class Worker:
                     results[photo.id] = self.assessor.assess([image])[0]
                 except UploadError as exc:
                     failures[photo.id] = str(exc).replace("'photo': ", f"{photo.filename!r}: ")
-        self.store.save_photo_results(claim_id, results, failures)
+        for claim_id, group in by_claim(items).items():
+            targets = {item.target_id for item in group}
+            self.store.save_photo_results(
+                claim_id,
+                {k: v for k, v in results.items() if k in targets},
+                {k: v for k, v in failures.items() if k in targets},
+            )
         done = [i for i in items if i.target_id in results]
         failed = [i for i in items if i.target_id in failures]
         if done:
@@ -191,3 +207,11 @@ class Worker:
             self.wake()
             time.sleep(0.05)
         return False
+
+
+def by_claim(items: Sequence[WorkItem]) -> dict[str, list[WorkItem]]:
+    """Items grouped by claim, in order (a model batch may hold photos of several claims)."""
+    groups: dict[str, list[WorkItem]] = {}
+    for item in items:
+        groups.setdefault(item.claim_id, []).append(item)
+    return groups

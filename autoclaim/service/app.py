@@ -17,6 +17,7 @@ from autoclaim.claims.analysers import DocumentReader, OcrReader, PhotoAssessor,
 from autoclaim.claims.blobs import FileBlobStore
 from autoclaim.claims.db import make_engine
 from autoclaim.claims.estimating import ClaimEstimator
+from autoclaim.claims.jobs import JobRunner, import_object
 from autoclaim.claims.masking import install_log_masking
 from autoclaim.claims.migrate import upgrade
 from autoclaim.claims.principals import Role
@@ -42,6 +43,17 @@ from autoclaim.service.routers import (
 log = logging.getLogger(__name__)
 
 UPLOAD_PATH_SUFFIXES = ("/photos", "/documents", "/v1/assess", "/v1/documents/read")
+
+
+def make_analysers(settings: Settings) -> tuple[PhotoAssessor, DocumentReader]:
+    """The configured analysers (import paths in settings), else the vision model and OCR."""
+    assessor: PhotoAssessor = (
+        import_object(settings.photo_assessor)() if settings.photo_assessor else VisionAssessor()
+    )
+    reader: DocumentReader = (
+        import_object(settings.document_reader)() if settings.document_reader else OcrReader()
+    )
+    return assessor, reader
 
 
 def create_app(
@@ -71,8 +83,9 @@ def create_app(
         app.state.engine = engine
         app.state.store = store
         app.state.blobs = blobs
-        app.state.assessor = assessor or VisionAssessor()
-        app.state.reader = reader or OcrReader()
+        default_assessor, default_reader = make_analysers(settings)
+        app.state.assessor = assessor or default_assessor
+        app.state.reader = reader or default_reader
         estimator = ClaimEstimator(store, settings.price_book)
         log.info("price book loaded", extra={"price_book": estimator.book.version})
         app.state.estimator = estimator
@@ -82,7 +95,16 @@ def create_app(
             backoff_seconds=settings.webhook_backoff_seconds,
             max_attempts=settings.webhook_max_attempts,
         )
-        if run_worker:
+        app.state.job_runner = None
+        if run_worker and settings.job_runner == "celery":
+            from autoclaim.claims.celery_jobs import CeleryJobRunner
+
+            runner: JobRunner = CeleryJobRunner(settings)
+            store.on_work_enqueued = runner.enqueue
+            runner.start()
+            app.state.job_runner = runner
+            app.state.dispatcher.start()
+        elif run_worker:
             worker = Worker(
                 store,
                 blobs,
@@ -92,16 +114,17 @@ def create_app(
                 batch_size=settings.worker_batch_size,
                 threads=settings.worker_threads,
             )
-            store.on_work_enqueued = worker.wake
+            store.on_work_enqueued = worker.enqueue
             worker.start()
             app.state.worker = worker
+            app.state.job_runner = worker
             app.state.dispatcher.start()
         log.info("autoclaim started", extra={"database": engine.url.get_backend_name()})
         try:
             yield
         finally:
-            if app.state.worker is not None:
-                app.state.worker.stop()
+            if app.state.job_runner is not None:
+                app.state.job_runner.stop()
             app.state.dispatcher.stop()
             engine.dispose()
 
@@ -113,6 +136,7 @@ def create_app(
     )
     app.state.metrics = Metrics()
     app.state.worker = None
+    app.state.job_runner = None
     app.state.dispatcher = None
     install_error_handlers(app)
 
