@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    ocr_engine: Literal["auto", "tesseract", "rapidocr", "combined"] = Field(
+        default="auto",
+        description="OCR engine; auto picks the benchmark's best per document type.",
+    )
+    ocr_threads: int = Field(default=2, ge=1, description="Threads per OCR engine.")
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file under `var_dir`."""

@@ -64,6 +64,7 @@ class OcrPage:
     height: int
     engine: str
     warnings: list[str] = field(default_factory=list)
+    skew_deg: float = 0.0  # median angle of the detected text lines (clockwise positive)
 
     @property
     def text(self) -> str:
@@ -198,6 +199,8 @@ class RapidOcrEngine:
             crops = engine.get_crop_img_list(bgr, boxes)
             crops, cls_res, _ = engine.text_cls(crops)
             rec_res, _ = engine.text_rec(crops, False)
+        angles = [_line_angle(np.asarray(p)) for p in boxes]
+        skew = float(np.median([a for a in angles if a is not None] or [0.0]))
         lines = []
         for points, (label, cls_score), rec in zip(boxes, cls_res, rec_res, strict=True):
             text, score = str(rec[0]).strip(), float(rec[1])
@@ -207,7 +210,15 @@ class RapidOcrEngine:
             box = (max(0, x0), max(0, y0), min(image.width, x1), min(image.height, y1))
             flipped = label == "180" and float(cls_score) >= 0.9
             lines.append(OcrLine(text, box, score, upside_down=flipped))
-        return OcrPage(lines, image.width, image.height, self.name)
+        return OcrPage(lines, image.width, image.height, self.name, skew_deg=skew)
+
+
+def _line_angle(points: np.ndarray) -> float | None:
+    """Angle of a detected line's top edge in degrees, for lines long enough to tell."""
+    (x0, y0), (x1, y1) = points[0], points[1]
+    if abs(x1 - x0) < 3 * max(1.0, float(np.linalg.norm(points[3] - points[0]))):
+        return None
+    return float(np.degrees(np.arctan2(y1 - y0, x1 - x0)))
 
 
 PUNCTUATION = set(",.")
