@@ -60,7 +60,7 @@ def _register_area_commands() -> None:
     """Each area adds its commands from its own `commands` module (one line each here)."""
     registrars: list[str] = [
         # "autoclaim.inference.commands",  (assess, train, evaluate, bench)
-        # "autoclaim.ocr.commands",        (ocr)
+        "autoclaim.ocr.commands",
     ]
     import importlib
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from autoclaim.ocr import normalise as norm
 from autoclaim.ocr import validators as val
 from autoclaim.ocr.engines import OcrLine
-from autoclaim.ocr.layout import rows
+from autoclaim.ocr.layout import below, right_of, rows, union_box
 from autoclaim.ocr.parsers.labelled import (
     LabelSpec,
     all_labels,
@@ -166,33 +166,27 @@ def _valid_until(lines: Sequence[OcrLine], valid_from: FieldReading) -> FieldRea
     anchor = find_label(lines, r"有效期限|有效期|至")
     if anchor is None:
         return FieldReading.missing("valid_until")
-    text = compact(anchor.text)
+    used = [anchor, *right_of(anchor, lines)]
+    text = "".join(compact(ln.text) for ln in used)
+    if "至" not in text:
+        used += below(anchor, lines)[:1]
+        text = "".join(compact(ln.text) for ln in used)
+    box = union_box([ln.box for ln in used])
+    confidence = round(min(ln.confidence for ln in used), 3)
     if "至" in text:
         after = text.split("至", 1)[1]
         if after.startswith("长期"):
             return FieldReading(
-                "valid_until",
-                None,
-                after,
-                anchor.box,
-                anchor.confidence,
-                "valid",
-                ["长期: valid without end date"],
+                "valid_until", None, after, box, confidence, "valid", ["长期: no end date"]
             )
         found = re.search(DATE_RE, after)
         if found:
             value = _date(found.group(0))
             if value:
                 return FieldReading(
-                    "valid_until",
-                    value,
-                    found.group(0),
-                    anchor.box,
-                    round(anchor.confidence, 3),
-                    "unchecked",
-                    [],
+                    "valid_until", value, found.group(0), box, confidence, "unchecked", []
                 )
-    years = re.search(r"(\d{1,2})年", text.split("至")[0] if "至" not in text else "")
+    years = re.search(r"(?<!\d)(\d{1,2})年", text)
     if years and valid_from.value:
         start = date.fromisoformat(valid_from.value)
         try:
@@ -200,13 +194,7 @@ def _valid_until(lines: Sequence[OcrLine], valid_from: FieldReading) -> FieldRea
         except ValueError:
             end = start.replace(year=start.year + int(years.group(1)), day=28)
         return FieldReading(
-            "valid_until",
-            end.isoformat(),
-            years.group(0),
-            anchor.box,
-            round(anchor.confidence, 3),
-            "unchecked",
-            [],
+            "valid_until", end.isoformat(), years.group(0), box, confidence, "unchecked", []
         )
     return FieldReading.missing("valid_until", "no end date after 至")
 

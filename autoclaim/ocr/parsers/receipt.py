@@ -46,7 +46,7 @@ COMPANY_SUFFIX_ONLY = re.compile(
     r"^\W*(CO\.?\s*)?(\(M\)\s*)?(SDN\.?\s*BHD|BHD|BERHAD|S/B)\W*$", re.I
 )
 TRAILING_REG_NO = re.compile(
-    r"\s*[(\[]?\s*(CO\.?\s*)?(REG\.?\s*)?(NO\.?)?[:\s]*\d{3,}[\d\s]*-?\s*[A-Z]?\s*[)\]]?\s*$"
+    r"\s*[(\[]\s*(CO\.?\s*)?(REG\.?\s*)?(NO\.?)?[:\s]*[A-Z]{0,3}\d{3,}[\d\s]*-?\s*[A-Z]?\s*[)\]]?\s*$"
 )
 STATES = re.compile(
     r"^\W*(JOHOR|SELANGOR|KUALA LUMPUR|PAHANG|PERAK|KEDAH|MELAKA|MALACCA|NEGERI SEMBILAN|"

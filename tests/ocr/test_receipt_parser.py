@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from autoclaim.ocr.parsers.receipt import amounts_in, fix_confusables, parse_date, parse_receipt
+from tests.ocr.lines import layout
+
+RECEIPT = [
+    ["TAN WOON YANN"],
+    ["SOON HUAT MACHINERY ENTERPRISE (JM0352019-K)"],
+    ["(JM0352019-K)"],
+    ["NO.53 JALAN PUTRA 1,"],
+    ["TAMAN SRI PUTRA,"],
+    ["81200 JOHOR BAHRU"],
+    ["JOHOR"],
+    ["TEL : 07-5547360"],
+    ["GST ID : 002116837376"],
+    ["CASH SALES"],
+    ["Doc No.", "CS00004040", "Date: 11/01/2019"],
+    ["REPAIR ENGINE POWER SPRAYER", "1", "80.00"],
+    ["GIANT 606 OVERFLOW ASSY", "2", "247.00"],
+    ["Sub Total", "", "327.00"],
+    ["Total GST", "", "0.00"],
+    ["Rounded Total (RM):", "", "327.00"],
+    ["CASH", "", "400.00"],
+    ["CHANGE", "", "73.00"],
+    ["GST Summary", "Amount", "Tax"],
+    ["Total:", "327.00", "0.00"],
+]
+
+
+def test_receipt_header_fields_by_position() -> None:
+    parsed = parse_receipt(layout(RECEIPT, col_width=330))
+    f = parsed.fields
+    assert f["seller"].value == "SOON HUAT MACHINERY ENTERPRISE"
+    assert f["address"].value == "NO.53 JALAN PUTRA 1, TAMAN SRI PUTRA, 81200 JOHOR BAHRU JOHOR"
+    assert f["date"].value == "2019-01-11"
+    assert f["date"].raw == "11/01/2019"
+    assert f["total"].value == "327.00"
+    assert f["total"].status == "valid"
+    assert {c.name: c.passed for c in parsed.checks}["cash_minus_change_is_total"]
+    assert [i.amount for i in parsed.line_items] == ["80.00", "247.00"]
+
+
+def test_total_disagreeing_with_cash_and_change_is_flagged() -> None:
+    rows = [r if r[0] != "CHANGE" else ["CHANGE", "", "70.00"] for r in RECEIPT]
+    parsed = parse_receipt(layout(rows, col_width=330))
+    assert parsed.fields["total"].status == "invalid"
+    assert "cash 400.00 minus change 70.00" in parsed.fields["total"].reasons[0]
+
+
+def test_total_falls_back_to_cash_minus_change_when_label_is_misread() -> None:
+    rows = [
+        ["KEDAI RUNCIT ABC SDN BHD"],
+        ["12 JALAN MAWAR, 50000 KUALA LUMPUR"],
+        ["ITEM A", "", "5.10"],
+        ["lotai After Rounding", "", "85.10"],
+        ["CASH", "", "100.10"],
+        ["CHANGE", "", "15.00"],
+    ]
+    parsed = parse_receipt(layout(rows, col_width=330))
+    assert parsed.fields["total"].value == "85.10"
+
+
+def test_missing_fields_say_so() -> None:
+    parsed = parse_receipt(layout([["HELLO WORLD"]]))
+    assert parsed.fields["total"].status == "missing"
+    assert parsed.fields["date"].status == "missing"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Date: 25/12/2018 8:13:39 PM", date(2018, 12, 25)),
+        ("29-12-2017", date(2017, 12, 29)),
+        ("05-02-18 18:38", date(2018, 2, 5)),
+        ("2018-03-23", date(2018, 3, 23)),
+        ("15 JAN 2019", date(2019, 1, 15)),
+        ("no date here 12.50", None),
+    ],
+)
+def test_receipt_dates(text: str, expected: date | None) -> None:
+    found = parse_date(text)
+    assert (found[1] if found else None) == expected
+
+
+def test_amounts_accept_either_decimal_separator() -> None:
+    assert [v for _, v in amounts_in("RM 4,00 and 1,234.50")] == [
+        pytest.approx(4),
+        pytest.approx(1234.5),
+    ]
+
+
+def test_confusables_fixed_by_context() -> None:
+    assert fix_confusables("L0T 8110O JOHOR, C0. SAN BHD") == "LOT 81100 JOHOR, CO. SDN BHD"
