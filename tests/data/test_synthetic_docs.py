@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import random
 from collections import Counter
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytesseract
@@ -274,3 +277,24 @@ def test_tesseract_reads_back_a_receipt_total_and_invoice_number() -> None:
     assert n.normalise_amount(_ocr_crop(receipt, "total")) == receipt.truth["total"]
     invoice = sd.generate("vat_invoice", 3, degrade=False)
     assert _ocr_crop(invoice, "invoice_no") == invoice.truth["invoice_no"]
+
+
+# --- scripts/make_synthetic_docs.py ------------------------------------------------------
+
+
+def test_make_synthetic_docs_script_writes_images_and_truth(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parents[2] / "scripts" / "make_synthetic_docs.py"
+    spec = importlib.util.spec_from_file_location("make_synthetic_docs", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--n", "3", "--seed", "4", "--out", str(tmp_path), "--clean"]) == 0
+    records = [json.loads(line) for line in (tmp_path / "index.jsonl").read_text().splitlines()]
+    assert [r["doc_type"] for r in records] == list(sd.SYNTHETIC_DOC_TYPES[:3])
+    expected = list(sd.generate_set(3, seed=4, degrade=False))
+    for record, doc in zip(records, expected, strict=True):
+        assert record["truth"] == doc.truth
+        assert json.loads((tmp_path / record["image"]).with_suffix(".json").read_text()) == record
+        with Image.open(tmp_path / record["image"]) as written:
+            assert written.size == doc.image.size
+            assert written.convert("RGB").tobytes() == doc.image.tobytes()

@@ -275,7 +275,7 @@ def render_invoice(rng: random.Random, repair: bool) -> Rendered:
     """A VAT special (paper) or electronic ordinary invoice; repair invoices carry plate and
     VIN in 备注 and repair items."""
     electronic = rng.random() < 0.5
-    page = Page(240, 140 if not electronic else 150, scale=rng.uniform(6.5, 8.5))
+    page = Page(240, 146 if not electronic else 150, scale=rng.uniform(6.5, 8.5))
     page.rect(
         0, 0, page.width, page.height, fill=(253, 252, 247) if not electronic else (255, 255, 255)
     )
@@ -412,10 +412,10 @@ def render_invoice(rng: random.Random, repair: bool) -> Rendered:
             rate_text,
             f"{row_tax:.2f}",
         )
-        for (_, x0, x1), cell in zip(columns, cells, strict=True):
+        for column, ((_, x0, x1), cell) in enumerate(zip(columns, cells, strict=True)):
             if not cell:
                 continue
-            numeric = cell[0].isdigit()
+            numeric = column >= 3  # 数量 单价 金额 税率 税额 are right-aligned
             size = _fit(page, cell, vs * 0.9, x1 - x0 - 2)
             page.text(
                 x1 - 1 if numeric else x0 + 1.5, y, cell, size, anchor="ra" if numeric else "la"
