@@ -240,6 +240,12 @@ _ID_CHECK_CHAR = str.maketrans("ODIL", "0011")
 _NEVER_IN_USCC = str.maketrans("IOZSV", "1025U")
 
 
+def normalise_code(text: str) -> str:
+    """Letters and digits only, upper-case half-width: engine numbers, invoice codes and
+    numbers, where OCR adds stray punctuation ("-WGN310962", "No.12345678")."""
+    return re.sub(r"[^0-9A-Z]", "", to_half_width(text).upper())
+
+
 def normalise_vin(text: str) -> str:
     """Upper-case half-width VIN without separators; I→1, O→0, Q→0 everywhere (never
     in a VIN); at position 9 (check digit) and 14-17 (serial digits) letters that look

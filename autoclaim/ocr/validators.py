@@ -464,11 +464,16 @@ def required_licence_classes(vehicle_type: str) -> frozenset[str] | None:
 
 
 def licence_allows_vehicle(licence_class: str, vehicle_type: str) -> bool | None:
-    """Whether a 准驾车型 entry permits driving `vehicle_type`; None when the type is unknown."""
+    """Whether a 准驾车型 entry permits driving `vehicle_type`; None when the vehicle type is
+    unknown or the class entry cannot be parsed (nothing to decide on)."""
     required = required_licence_classes(vehicle_type)
     if required is None:
         return None
-    return bool(required & licence_classes_covered(licence_class))
+    try:
+        covered = licence_classes_covered(licence_class)
+    except InvalidValueError:
+        return None
+    return bool(required & covered)
 
 
 def licence_valid_on(valid_from: date, valid_until: date | None, on: date) -> bool:

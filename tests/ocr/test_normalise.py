@@ -210,3 +210,10 @@ def test_uscc() -> None:
     assert n.normalise_uscc("91350100m000100y43") == "91350100M000100Y43"
     assert n.normalise_uscc("9I35OIOOMOOOIOOY43") == "91350100M000100Y43"
     assert v.uscc_ok(n.normalise_uscc("9144O3OO7O846II36T"))
+
+
+def test_code() -> None:
+    assert n.normalise_code("-WGN310962") == "WGN310962"
+    assert n.normalise_code("ｗｇｎ 310962.") == "WGN310962"
+    assert n.normalise_code("4400191130") == "4400191130"
+    assert n.normalise_code("·—") == ""

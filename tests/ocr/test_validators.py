@@ -406,3 +406,8 @@ def test_licence_validity_period() -> None:
     assert v.licence_validity_period_ok(date(2020, 2, 29), date(2026, 2, 28))
     assert not v.licence_validity_period_ok(date(2020, 3, 5), date(2027, 3, 5))
     assert not v.licence_validity_period_ok(date(2020, 3, 5), date(2026, 3, 6))
+
+
+def test_unreadable_licence_class_cannot_decide() -> None:
+    assert v.licence_allows_vehicle("C7", "小型轿车") is None
+    assert v.licence_allows_vehicle("", "小型轿车") is None
