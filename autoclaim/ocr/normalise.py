@@ -238,6 +238,10 @@ _NEVER_IN_VIN = str.maketrans("IOQ", "100")
 _NEVER_IN_SERIAL = str.maketrans("IO", "10")
 _ID_CHECK_CHAR = str.maketrans("ODIL", "0011")
 _NEVER_IN_USCC = str.maketrans("IOZSV", "1025U")
+# Traditional forms OCR models sometimes return for the province abbreviation.
+_TRADITIONAL_PROVINCES = str.maketrans(
+    "滬遼黑粵蘇貴魯陝贛閩寧瓊雲晉", "沪辽黑粤苏贵鲁陕赣闽宁琼云晋"
+)
 
 
 def normalise_code(text: str) -> str:
@@ -262,6 +266,7 @@ def normalise_vin(text: str) -> str:
 def normalise_plate(text: str) -> str:
     """Upper-case half-width plate without spaces or dots, confusables fixed by position.
 
+    The province abbreviation in traditional form becomes simplified (粵→粤).
     Position 2 (authority) is a letter: 8→B, 5→S, 2→Z, 6→G. Serial characters are never
     I or O: I→1, O→0. In new-energy plates the four digits of a small plate and the five
     of a large one become digits, and a large plate's final 0 becomes D.
@@ -269,7 +274,8 @@ def normalise_plate(text: str) -> str:
     plate = _compact_upper(text)
     if len(plate) < 3:
         return plate
-    head, authority, serial = plate[0], plate[1].translate(_TO_LETTER), plate[2:]
+    head = plate[0].translate(_TRADITIONAL_PROVINCES)
+    authority, serial = plate[1].translate(_TO_LETTER), plate[2:]
     serial = serial.translate(_NEVER_IN_SERIAL)
     if head in PROVINCES and len(serial) == 6:
         if serial[-1] in "DF":  # large new-energy: five digits then D or F

@@ -218,7 +218,11 @@ def uscc_org_code_ok(code: str) -> bool:
 
 CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = {"拾": 10, "佰": 100, "仟": 1000}
-_CAPITAL_PREFIXES = ("人民币", "(负数)", "（负数）", "⊗", "ⓧ", "Ⓧ", "×", "⊕", "￥", "¥", ":", "：")
+_CAPITAL_PREFIXES = ("人民币", "(负数)", "（负数）")
+# Marks printed or misread before the amount (the ⊗ on VAT invoices is often read as ⑧ or x).
+_CAPITAL_LEADING_MARKS = "⊗ⓧⓍ×xX⑧⊕®@○◎●￥¥:：()（）*"
+# Traditional or look-alike characters OCR returns for the capital digits and units.
+_CAPITAL_VARIANTS = str.maketrans("参陸貳萬億圓〇", "叁陆贰万亿元零")
 _CAPITAL_MAX = Decimal("999999999999.99")
 _FRACTION_RE = re.compile(f"零?(?:([{CAPITAL_DIGITS}])角)?零?(?:([{CAPITAL_DIGITS[1:]}])分)?整?")
 
@@ -273,13 +277,15 @@ def _capital_integer(text: str, original: str) -> int:
 def chinese_capital_amount(text: str) -> Decimal:
     """Parse an amount written in Chinese capitals (壹万贰仟叁佰肆拾伍元陆角柒分, 壹佰元整).
 
-    Accepts the 人民币 prefix, the ⊗ mark printed on VAT invoices, 圆 for 元 and 正 for 整,
-    a leading 负 for negative amounts, and both placements of 零 that the PBOC rules allow.
+    Accepts the 人民币 prefix, the ⊗ mark printed on VAT invoices (and its misreadings ⑧, x),
+    圆 for 元, 正 for 整, traditional variants (陸 貳 萬 億), a leading 负 for negative
+    amounts, and both placements of 零 that the PBOC rules allow.
     Returns a Decimal with two places; raises InvalidValueError otherwise.
     """
-    s = "".join(text.split()).replace("圆", "元").replace("正", "整")
+    s = "".join(text.split()).translate(_CAPITAL_VARIANTS).replace("圆", "元").replace("正", "整")
+    s = s.lstrip(_CAPITAL_LEADING_MARKS)
     for prefix in _CAPITAL_PREFIXES:
-        s = s.removeprefix(prefix)
+        s = s.removeprefix(prefix).lstrip(_CAPITAL_LEADING_MARKS)
     negative = s.startswith("负")
     s = s.removeprefix("负")
     if not s:
@@ -301,6 +307,14 @@ def chinese_capital_amount(text: str) -> Decimal:
     amount = Decimal(yuan) + Decimal(jiao) / 10 + Decimal(fen) / 100
     amount = amount.quantize(Decimal("0.01"))
     return -amount if negative else amount
+
+
+def capital_amount_matches(text: str, total: Decimal) -> bool:
+    """Whether `text` in Chinese capitals states `total` (False when it cannot be parsed)."""
+    try:
+        return chinese_capital_amount(text) == total
+    except InvalidValueError:
+        return False
 
 
 def amount_to_chinese_capital(amount: Decimal) -> str:

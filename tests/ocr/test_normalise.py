@@ -217,3 +217,8 @@ def test_code() -> None:
     assert n.normalise_code("ｗｇｎ 310962.") == "WGN310962"
     assert n.normalise_code("4400191130") == "4400191130"
     assert n.normalise_code("·—") == ""
+
+
+def test_plate_traditional_province() -> None:
+    assert n.normalise_plate("粵B12345") == "粤B12345"
+    assert n.normalise_plate("滬A·D1234O") == "沪AD12340"

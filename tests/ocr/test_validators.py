@@ -411,3 +411,21 @@ def test_licence_validity_period() -> None:
 def test_unreadable_licence_class_cannot_decide() -> None:
     assert v.licence_allows_vehicle("C7", "小型轿车") is None
     assert v.licence_allows_vehicle("", "小型轿车") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["⑧壹佰元整", "x壹佰元整", "(⊗)壹佰元整", "人民币：壹佰元整", "壹佰圓整", "壹佰元正"]
+)
+def test_capital_amount_tolerates_marks_and_variants(text: str) -> None:
+    assert v.chinese_capital_amount(text) == Decimal("100.00")
+
+
+def test_capital_amount_variants() -> None:
+    assert v.chinese_capital_amount("陸萬貳仟元整") == Decimal("62000.00")
+    assert v.chinese_capital_amount("参佰元整") == Decimal("300.00")
+
+
+def test_capital_amount_matches() -> None:
+    assert v.capital_amount_matches("⊗壹仟壹佰叁拾元整", Decimal("1130.00"))
+    assert not v.capital_amount_matches("⊗壹仟壹佰叁拾元整", Decimal("1130.01"))
+    assert not v.capital_amount_matches("garbage", Decimal("1130.00"))
