@@ -16,6 +16,7 @@ from decimal import ROUND_CEILING, Decimal
 from autoclaim.data.synthetic_docs import values as val
 from autoclaim.data.synthetic_docs.canvas import BLACK, BROWN, Colour, Page, draw_stamp
 from autoclaim.data.synthetic_docs.fonts import FontStyle
+from autoclaim.ocr.normalise import format_amount
 from autoclaim.ocr.types import LineItem
 from autoclaim.ocr.validators import amount_to_chinese_capital
 
@@ -256,12 +257,17 @@ def _items(
 ) -> tuple[list[tuple[str, str, str, int, Decimal, Decimal, Decimal]], Decimal, Decimal]:
     """Rows (name, spec, unit, qty, unit price, amount, tax) and the amount and tax totals."""
     rows: list[tuple[str, str, str, int, Decimal, Decimal, Decimal]] = []
+    # Often the seller prices tax-inclusive and the invoice shows the price before tax with
+    # many decimals (176.99115044), the amount rounded to the cent.
+    tax_inclusive = rng.random() < 0.4
     for name, spec, unit, low, high in rng.sample(
         catalogue, rng.randint(1, min(5, len(catalogue)))
     ):
         qty = rng.choice((1, 1, 1, 2, 3, 4))
         price = val.money(Decimal(rng.randint(low * 100, high * 100)) / 100)
-        amount = price * qty
+        if tax_inclusive:
+            price = (price / (1 + rate)).quantize(Decimal("0.00000001"))
+        amount = val.money(price * qty)
         tax = val.money(amount * rate)
         rows.append((name, spec, unit, qty, price, amount, tax))
     return rows, sum((r[5] for r in rows), Decimal(0)), sum((r[6] for r in rows), Decimal(0))
@@ -407,7 +413,7 @@ def render_invoice(rng: random.Random, repair: bool) -> Rendered:
             spec,
             unit,
             str(qty),
-            f"{price:.2f}",
+            format_amount(price),
             f"{row_amount:.2f}",
             rate_text,
             f"{row_tax:.2f}",
@@ -420,7 +426,7 @@ def render_invoice(rng: random.Random, repair: bool) -> Rendered:
             page.text(
                 x1 - 1 if numeric else x0 + 1.5, y, cell, size, anchor="ra" if numeric else "la"
             )
-        line_items.append(LineItem(name, str(qty), f"{price:.2f}", f"{row_amount:.2f}"))
+        line_items.append(LineItem(name, str(qty), format_amount(price), f"{row_amount:.2f}"))
         y += 5
     y_sum = y0 + 36
     page.text(left + 20, y_sum, "合        计", ls, fill=frame, role="label")
