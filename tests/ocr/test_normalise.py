@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -222,3 +224,16 @@ def test_code() -> None:
 def test_plate_traditional_province() -> None:
     assert n.normalise_plate("粵B12345") == "粤B12345"
     assert n.normalise_plate("滬A·D1234O") == "沪AD12340"
+
+
+@pytest.mark.needs_data
+def test_every_sroie_key_date_and_total_normalises(data_root: Path) -> None:
+    """The real receipts' ground truth (Malaysian, day-first) parses with the defaults."""
+    keys = sorted((data_root / "sroie-receipts" / "keys").glob("*.json"))
+    assert keys
+    for path in keys:
+        key = json.loads(path.read_text(encoding="utf-8"))
+        iso = n.normalise_date(key["date"])
+        assert iso is not None and "2015" <= iso[:4] <= "2020", (path.name, key["date"])
+        total = n.normalise_amount(key["total"])
+        assert total is not None and Decimal(total) > 0, (path.name, key["total"])
