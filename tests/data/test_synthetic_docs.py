@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from autoclaim.data import synthetic_docs as sd
 from autoclaim.data.synthetic_docs import degrade as dg
-from autoclaim.data.synthetic_docs import fonts
+from autoclaim.data.synthetic_docs import fonts, values
 from autoclaim.ocr import normalise as n
 from autoclaim.ocr import validators as v
 from autoclaim.ocr.types import FIELD_NAMES
@@ -298,3 +298,18 @@ def test_make_synthetic_docs_script_writes_images_and_truth(tmp_path: Path) -> N
         with Image.open(tmp_path / record["image"]) as written:
             assert written.size == doc.image.size
             assert written.convert("RGB").tobytes() == doc.image.tobytes()
+
+
+def test_value_generators_always_give_valid_values() -> None:
+    rng = random.Random(42)
+    for _ in range(500):
+        region = rng.choice(values.REGIONS)
+        assert v.vin_check_digit_ok(values.vin(rng, rng.choice(values.MAKERS)[0], 2024))
+        assert v.plate_ok(values.plate(rng, region[4], new_energy=rng.random() < 0.5))
+        born = values.random_date(rng, date(1950, 1, 1), date(2005, 12, 31))
+        male = rng.random() < 0.5
+        number = values.id_number(rng, region[0], born, male)
+        assert v.id_number_ok(number) and v.id_birth_date(number) == born
+        assert v.id_sex(number) == ("男" if male else "女")
+        code = values.uscc(rng, region[0])
+        assert v.uscc_ok(code) and v.uscc_org_code_ok(code)
