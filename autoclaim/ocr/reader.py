@@ -17,6 +17,7 @@ from PIL import Image
 from autoclaim.ocr import preprocess
 from autoclaim.ocr.classify import classify_text
 from autoclaim.ocr.engines import (
+    Language,
     OcrLine,
     OcrPage,
     RapidOcrEngine,
@@ -63,6 +64,7 @@ class DocumentReader:
         self.engine = engine
         self.rapid = RapidOcrEngine(threads=threads)
         self.tesseract = TesseractEngine()
+        self.remove_stamps = True
 
     def read(
         self, data: bytes, filename: str | None = None, doc_type: DocType | None = None
@@ -70,7 +72,7 @@ class DocumentReader:
         document = load_document(data, filename)
         warnings = list(document.warnings)
         pages = [
-            self._page_text(page.image, page.text_lines, i) for i, page in enumerate(document.pages)
+            self.page_text(page.image, page.text_lines, i) for i, page in enumerate(document.pages)
         ]
         for page in pages:
             warnings.extend(page.notes)
@@ -82,7 +84,8 @@ class DocumentReader:
                 warnings.append(found.message)
         engine = self._engine_for(doc_type)
         if engine in ("combined", "tesseract"):
-            pages = [self._with_tesseract(page, engine) for page in pages]
+            language: Language = "eng" if doc_type in ("receipt", "unknown") else "chi_sim"
+            pages = [self.with_tesseract(page, engine, language) for page in pages]
         lines = [ln for page in _stacked(pages) for ln in page]
         parsed = parse_lines(doc_type, lines)
         return DocumentReading(
@@ -98,12 +101,18 @@ class DocumentReader:
     def _engine_for(self, doc_type: DocType) -> str:
         return DEFAULT_ENGINE[doc_type] if self.engine == "auto" else self.engine
 
-    def _page_text(
-        self, image: Image.Image, text_lines: list[OcrLine] | None, index: int
+    def page_text(
+        self, image: Image.Image, text_lines: list[OcrLine] | None, index: int = 0
     ) -> PageText:
+        """One page's lines (text layer, or RapidOCR after seal, contrast, orientation and
+        skew fixes), with notes on what was done."""
         if text_lines:
             return PageText(text_lines, image, True, [])
         notes = []
+        if self.remove_stamps:
+            image, stamped = preprocess.remove_red_stamps(image)
+            if stamped:
+                notes.append(f"page {index + 1}: red seal removed before reading")
         image, stretched = preprocess.improve_contrast(image)
         if stretched:
             notes.append(f"page {index + 1}: low contrast, stretched")
@@ -125,12 +134,15 @@ class DocumentReader:
             notes.append(f"page {index + 1}: no text found")
         return PageText(page.lines, image, False, notes)
 
-    def _with_tesseract(self, page: PageText, engine: str) -> PageText:
+    def with_tesseract(self, page: PageText, engine: str, language: Language = "eng") -> PageText:
+        """Lines read by Tesseract, or RapidOCR's lines spaced by Tesseract ("combined")."""
         if page.from_text_layer:
             return page
         if engine == "tesseract":
-            read: OcrPage = self.tesseract.read(page.image, "eng")
+            read: OcrPage = self.tesseract.read(page.image, language)
             return replace(page, lines=read.lines)
+        if language != "eng":
+            return page
         words = [w for line in self.tesseract.read_words(page.image, "eng") for w in line]
         return replace(page, lines=merge_spacing(page.lines, words))
 

@@ -142,7 +142,7 @@ def test_repair_invoice_fields_totals_and_items() -> None:
     assert f["amount"].value == "1000.00"
     assert f["tax"].value == "130.00"
     assert f["total"].value == "1130.00"
-    assert f["total_capital"].value == "1130.00"
+    assert f["total_capital"].value == "壹仟壹佰叁拾圆整"
     assert f["plate"].value == "京B54321"
     assert f["vin"].value == valid_vin()
     assert [i.amount for i in parsed.line_items] == ["600.00", "400.00"]

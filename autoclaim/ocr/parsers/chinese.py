@@ -34,8 +34,21 @@ class ParsedFields:
     checks: list[CheckResult]
 
 
+ENGLISH_LABELS = re.compile(
+    r"^(?:License\s*No\.?|Licence\s*No\.?|Name|Sex|Nationality|Address|Date\s*of\s*Birth|"
+    r"(?:First\s*)?Issue\s*Date|Class|Valid\s*(?:Period|From)|Owner|Plate\s*No\.?|"
+    r"Vehicle\s*Type|Use\s*Character|Model|VIN|Engine\s*No\.?|Register\s*Date)\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+
+
+def without_english_label(raw: str) -> str:
+    """Bilingual licences print `姓名 Name`; OCR may join the English label to the value."""
+    return ENGLISH_LABELS.sub("", raw.strip(), count=1)
+
+
 def _text(raw: str) -> str | None:
-    value = norm.normalise_text(raw).strip(" :：")
+    value = norm.normalise_text(without_english_label(raw)).strip(" :：")
     return value or None
 
 
@@ -45,6 +58,17 @@ def _date(raw: str) -> str | None:
 
 def _amount(raw: str) -> str | None:
     return norm.normalise_amount(raw)
+
+
+def _plate(raw: str) -> str | None:
+    """Plate without the separator dot; a dot misread as I or 1 after the authority letter
+    is dropped when that makes a valid plate."""
+    plate = norm.normalise_plate(re.sub(r"[·•・.\s-]", "", without_english_label(raw)))
+    if not val.plate_ok(plate) and len(plate) >= 4 and plate[2] in "I1L|":
+        fixed = norm.normalise_plate(plate[:2] + plate[3:])
+        if val.plate_ok(fixed):
+            return fixed
+    return plate or None
 
 
 def _vin_problem(vin: str) -> str | None:
@@ -76,7 +100,7 @@ def _date_problem(value: str) -> str | None:
 DATE_RE = r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}日?"
 
 VEHICLE_LICENCE = [
-    LabelSpec("plate", r"号牌号码|号牌号", norm.normalise_plate, _plate_problem),
+    LabelSpec("plate", r"号牌号码|号牌号", _plate, _plate_problem),
     LabelSpec("vehicle_type", r"车辆类型", _text),
     LabelSpec("owner", r"所有人", _text),
     LabelSpec("address", r"住址", _text),
@@ -101,9 +125,9 @@ DRIVER_LICENCE = [
     LabelSpec(
         "licence_class",
         r"准驾车型",
-        lambda r: compact(r).upper() or None,
+        lambda r: compact(without_english_label(r)).upper() or None,
         None,
-        r"[A-Da-dMmNnPp][1-3]?(?:[A-Da-dMmNnPp][1-3]?)*",
+        r"(?<![A-Za-z])[A-DMNP][1-3]?(?:[A-DMNP][1-3]?)*(?![a-z])",
     ),
     LabelSpec("valid_from", r"有效起始日期|有效期限|有效期", _date, None, DATE_RE),
 ]
@@ -114,7 +138,7 @@ INVOICE_HEAD = [
     LabelSpec("date", r"开票日期", _date, _date_problem, DATE_RE),
 ]
 PARTY = [
-    LabelSpec("name", r"名称", _text),
+    LabelSpec("name", r"(?<!服务)名\s*称|^称[:：]", _text),
     LabelSpec(
         "tax_id",
         r"纳税人识别号|统一社会信用代码",
@@ -124,7 +148,7 @@ PARTY = [
     ),
 ]
 REPAIR_EXTRA = [
-    LabelSpec("plate", r"车牌号码|车牌号|号牌号码", norm.normalise_plate, _plate_problem),
+    LabelSpec("plate", r"车牌号码|车牌号|号牌号码", _plate, _plate_problem),
     LabelSpec(
         "vin", r"车架号|车辆识别代号|VIN", norm.normalise_vin, _vin_problem, r"[A-Za-z0-9]{15,19}"
     ),
@@ -176,9 +200,7 @@ def _valid_until(lines: Sequence[OcrLine], valid_from: FieldReading) -> FieldRea
     if "至" in text:
         after = text.split("至", 1)[1]
         if after.startswith("长期"):
-            return FieldReading(
-                "valid_until", None, after, box, confidence, "valid", ["长期: no end date"]
-            )
+            return FieldReading("valid_until", "长期", "长期", box, confidence, "valid", [])
         found = re.search(DATE_RE, after)
         if found:
             value = _date(found.group(0))
@@ -204,18 +226,25 @@ def parse_invoice(lines: Sequence[OcrLine], repair: bool) -> ParsedFields:
     specs = INVOICE_HEAD + PARTY + (REPAIR_EXTRA if repair else [])
     labels = all_labels(specs, OTHER_LABELS)
     fields = {spec.name: read_labelled(lines, spec, labels) for spec in INVOICE_HEAD}
-    seller_marker = find_label(lines, r"销售方|销方|收款单位")
-    split_y = seller_marker.box[1] if seller_marker else None
-    for who, within in (
-        ("buyer", (0, split_y) if split_y is not None else None),
-        ("seller", (split_y, 10**9) if split_y is not None else None),
-    ):
+    name_labels = sorted(
+        (ln for ln in lines if re.search(PARTY[0].label, compact(ln.text))),
+        key=lambda ln: ln.box[1],
+    )
+    blocks: dict[str, tuple[int, int] | None] = {"buyer": None, "seller": None}
+    if len(name_labels) >= 2:  # buyer block above the seller block
+        split = name_labels[1].box[1] - name_labels[1].height // 2
+        blocks = {"buyer": (0, split), "seller": (split, 10**9)}
+    for who, within in blocks.items():
+        if within is None and who == "seller":
+            for spec in PARTY:
+                fields[f"seller_{spec.name}" if spec.name == "tax_id" else "seller"] = (
+                    FieldReading.missing("seller_tax_id" if spec.name == "tax_id" else "seller")
+                )
+            continue
         for spec in PARTY:
             reading = read_labelled(lines, spec, labels, within)
             name = f"{who}_{spec.name}" if spec.name == "tax_id" else who
             fields[name] = replace(reading, name=name)
-    if split_y is None:  # no block markers: second occurrence of each label is the seller
-        _second_party(lines, labels, fields)
     if repair:
         for spec in REPAIR_EXTRA:
             fields[spec.name] = read_labelled(lines, spec, labels)
@@ -223,18 +252,6 @@ def parse_invoice(lines: Sequence[OcrLine], repair: bool) -> ParsedFields:
     items = _invoice_items(lines)
     checks = _invoice_checks(fields, items)
     return ParsedFields(_apply_checks(fields, checks), items, checks)
-
-
-def _second_party(
-    lines: Sequence[OcrLine], labels: re.Pattern[str], fields: dict[str, FieldReading]
-) -> None:
-    for spec in PARTY:
-        hits = [ln for ln in lines if re.search(spec.label, compact(ln.text))]
-        if len(hits) >= 2:
-            below_first = hits[0].box[3]
-            reading = read_labelled(lines, spec, labels, (below_first, 10**9))
-            name = "seller_tax_id" if spec.name == "tax_id" else "seller"
-            fields[name] = replace(reading, name=name)
 
 
 AMOUNT_RE = r"[¥￥Y]?\s*-?\d[\d,]*\.\d{2}"
@@ -263,7 +280,8 @@ def _totals(lines: Sequence[OcrLine]) -> dict[str, FieldReading]:
         if capital:
             raw = capital.group(0)
             try:
-                value = f"{val.chinese_capital_amount(raw):.2f}"
+                val.chinese_capital_amount(raw)
+                value = raw
                 out["total_capital"] = FieldReading(
                     "total_capital",
                     value,
@@ -359,7 +377,10 @@ def _invoice_checks(fields: dict[str, FieldReading], items: list[LineItem]) -> l
                 f"{amount} + {tax} = {amount + tax}; total is {total}",
             )
         )
-    capital = _dec(fields.get("total_capital"))
+    capital_field = fields.get("total_capital")
+    capital = None
+    if capital_field is not None and capital_field.value is not None:
+        capital = val.chinese_capital_amount(capital_field.value)
     if capital is not None and total is not None:
         checks.append(
             CheckResult(
@@ -381,7 +402,7 @@ def _invoice_checks(fields: dict[str, FieldReading], items: list[LineItem]) -> l
 
 
 def _dates_in_order(fields: dict[str, FieldReading], names: list[str]) -> CheckResult:
-    dates = [date.fromisoformat(v) for n in names if (v := fields[n].value)]
+    dates = [d for n in names if (d := _iso(fields[n].value)) is not None]
     ok = val.dates_ordered(dates)
     return CheckResult(
         f"dates_ordered:{','.join(names)}",
@@ -389,6 +410,13 @@ def _dates_in_order(fields: dict[str, FieldReading], names: list[str]) -> CheckR
         " <= ".join(f"{n} {fields[n].value}" for n in names)
         + (" holds" if ok else " does not hold"),
     )
+
+
+def _iso(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:  # e.g. 长期 (no end date)
+        return None
 
 
 def _lower(reading: FieldReading, reason: str) -> FieldReading:
