@@ -16,7 +16,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from autoclaim.data.synthetic_docs import SyntheticDocument, generate_set
+from autoclaim.data.synthetic_docs import SYNTHETIC_DOC_TYPES, SyntheticDocument, generate_set
 
 
 def document_record(doc: SyntheticDocument, image_name: str) -> dict[str, object]:
@@ -42,13 +42,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--clean", action="store_true", help="no degradations")
     parser.add_argument("--format", choices=("png", "jpg"), default="png")
+    parser.add_argument(
+        "--types",
+        default=",".join(SYNTHETIC_DOC_TYPES),
+        help=f"comma-separated document types (default: all of {','.join(SYNTHETIC_DOC_TYPES)})",
+    )
     args = parser.parse_args(argv)
     if args.n < 0:
         parser.error(f"--n must be >= 0, got {args.n}")
+    unknown = set(args.types.split(",")) - set(SYNTHETIC_DOC_TYPES)
+    if unknown:
+        parser.error(f"unknown --types {sorted(unknown)}; choose from {SYNTHETIC_DOC_TYPES}")
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with (args.out / "index.jsonl").open("w", encoding="utf-8") as index:
-        for i, doc in enumerate(generate_set(args.n, args.seed, degrade=not args.clean)):
+        documents = generate_set(
+            args.n, args.seed, degrade=not args.clean, doc_types=args.types.split(",")
+        )
+        for i, doc in enumerate(documents):
             stem = f"{i:05d}_{doc.doc_type}"
             image_name = f"{stem}.{args.format}"
             if args.format == "jpg":

@@ -178,6 +178,10 @@ def test_generate_set_spreads_over_types_deterministically() -> None:
     assert list(sd.generate_set(0, seed=5)) == []
     with pytest.raises(ValueError):
         list(sd.generate_set(-1, seed=5))
+    receipts = list(sd.generate_set(2, seed=5, degrade=False, doc_types=["receipt"]))
+    assert [d.doc_type for d in receipts] == ["receipt", "receipt"]
+    with pytest.raises(sd.UnknownDocTypeError, match="passport"):
+        list(sd.generate_set(2, seed=5, doc_types=["receipt", "passport"]))
 
 
 def test_unknown_doc_type_is_a_clear_error() -> None:

@@ -9,7 +9,7 @@ plates and VINs), so a reader's output compares to them directly.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -113,13 +113,23 @@ def generate(doc_type: str, seed: int, degrade: bool = True) -> SyntheticDocumen
     )
 
 
-def generate_set(n: int, seed: int, degrade: bool = True) -> Iterator[SyntheticDocument]:
-    """n documents cycling through the types, each with its own seed derived from `seed`."""
+def generate_set(
+    n: int, seed: int, degrade: bool = True, doc_types: Sequence[str] | None = None
+) -> Iterator[SyntheticDocument]:
+    """n documents cycling through `doc_types` (default: all), each with its own seed
+    derived from `seed` and its position, so a longer set starts with a shorter one."""
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
+    types = tuple(doc_types) if doc_types is not None else SYNTHETIC_DOC_TYPES
+    if not types:
+        raise ValueError("doc_types is empty")
+    for name in types:
+        if name not in SYNTHETIC_DOC_TYPES:
+            raise UnknownDocTypeError(
+                f"unknown synthetic document type {name!r}; expected one of {SYNTHETIC_DOC_TYPES}"
+            )
     for i in range(n):
-        doc_type = SYNTHETIC_DOC_TYPES[i % len(SYNTHETIC_DOC_TYPES)]
-        yield generate(doc_type, seed * 1_000_003 + i, degrade=degrade)
+        yield generate(types[i % len(types)], seed * 1_000_003 + i, degrade=degrade)
 
 
 def _union(boxes: list[Box]) -> Box:

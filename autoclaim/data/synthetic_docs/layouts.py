@@ -304,7 +304,9 @@ def render_invoice(rng: random.Random, repair: bool) -> Rendered:
         ),
         "invoice_no": f"{rng.randint(0, 99999999):08d}",
         "date": day.isoformat(),
-        "buyer": val.company_name(rng, buyer_addr.province),
+        "buyer": val.insurer_branch(rng, buyer_addr.province)
+        if repair and rng.random() < 0.4  # insurers pay repair shops directly (直赔)
+        else val.company_name(rng, buyer_addr.province),
         "buyer_tax_id": val.uscc(rng, buyer_addr.region),
         "seller": val.company_name(rng, seller_addr.province, seller_kinds),
         "seller_tax_id": val.uscc(rng, seller_addr.region),

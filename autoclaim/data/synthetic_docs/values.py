@@ -191,6 +191,18 @@ def company_name(rng: random.Random, province: str, kinds: tuple[str, ...] = COM
     return city + rng.choice(COMPANY_WORDS) + rng.choice(kinds)
 
 
+INSURERS = (
+    "中国人民财产保险股份有限公司",
+    "中国平安财产保险股份有限公司",
+    "中国太平洋财产保险股份有限公司",
+)
+
+
+def insurer_branch(rng: random.Random, province: str) -> str:
+    """A motor insurer's provincial branch, the buyer on directly paid repair invoices."""
+    return rng.choice(INSURERS) + province.removesuffix("省").removesuffix("市") + "分公司"
+
+
 def phone(rng: random.Random) -> str:
     return f"0{rng.randint(10, 999)}-{rng.randint(20000000, 89999999)}"
 
