@@ -102,9 +102,9 @@ def test_printed_values_normalise_to_the_truth(
     """What is drawn in a field's boxes, normalised, is the truth (the generator's contract)."""
     for doc in clean_docs.values():
         for name, truth in doc.truth.items():
-            printed = "".join(t.text for t in doc.texts if t.field == name)
-            if name == "address" and doc.doc_type == "receipt":
-                printed = " ".join(t.text for t in doc.texts if t.field == name)
+            pieces = [t.text for t in doc.texts if t.field == name and t.role == "value"]
+            separator = " " if name == "address" and doc.doc_type == "receipt" else ""
+            printed = separator.join(pieces)
             if name in {"date", "register_date", "issue_date", "birth_date", "first_issue_date"}:
                 assert n.normalise_date(printed) == truth
             elif name in {"amount", "tax", "total"}:
@@ -115,6 +115,21 @@ def test_printed_values_normalise_to_the_truth(
                 assert n.normalise_plate(printed) == truth
             else:
                 assert n.normalise_text(printed) == truth
+
+
+def test_labels_sit_left_of_their_values_on_the_same_row(
+    clean_docs: dict[tuple[str, int], sd.SyntheticDocument],
+) -> None:
+    """Layout-aware extraction finds a value right of its label: the layouts keep to that."""
+    labelled = 0
+    for doc in clean_docs.values():
+        for label in (t for t in doc.texts if t.role == "label" and t.field is not None):
+            value = next(t for t in doc.texts if t.role == "value" and t.field == label.field)
+            label_middle = (label.box[1] + label.box[3]) / 2
+            assert label.box[2] <= value.box[0], (doc.layout, label, value)
+            assert value.box[1] <= label_middle <= value.box[3], (doc.layout, label, value)
+            labelled += 1
+    assert labelled >= 5 * len(clean_docs)
 
 
 def _d(text: str) -> date:

@@ -98,7 +98,7 @@ def generate(doc_type: str, seed: int, degrade: bool = True) -> SyntheticDocumen
         image, texts, applied = _degrade(image, texts, random.Random(f"{doc_type}:{seed}:degrade"))
     boxes: dict[str, list[Box]] = {}
     for text in texts:
-        if text.field is not None:
+        if text.field is not None and text.role == "value":
             boxes.setdefault(text.field, []).append(text.box)
     return SyntheticDocument(
         doc_type=kind,

@@ -30,7 +30,7 @@ class TextBox:
     text: str
     box: Box  # x0, y0, x1, y1 in page pixels
     role: TextRole
-    field: str | None = None  # canonical field name for values
+    field: str | None = None  # canonical field name of a value, or of the value a label names
 
 
 def union(boxes: list[Box]) -> Box:
@@ -85,11 +85,18 @@ class Page:
         font = load_font(style, max(6, self.px(size)))
         return font.getlength(text) / self.scale
 
-    def label(self, x: float, y: float, text: str, size: float, **kw: object) -> float:
-        """Draw a label and return the x (units) just after it."""
-        style: FontStyle = kw.get("style", "sans")  # type: ignore[assignment]
-        fill: Colour = kw.get("fill", BLACK)  # type: ignore[assignment]
-        self.text(x, y, text, size, style=style, fill=fill, role="label")
+    def label(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        style: FontStyle = "sans",
+        fill: Colour = BLACK,
+        field: str | None = None,
+    ) -> float:
+        """Draw a label (of `field`'s value, if it has one) and return the x just after it."""
+        self.text(x, y, text, size, style=style, fill=fill, role="label", field=field)
         return x + self.text_width(text, size, style)
 
     def line(self, x0: float, y0: float, x1: float, y1: float, fill: Colour, width: float) -> None:
@@ -120,7 +127,7 @@ class Page:
         """Each field's value box (the union when a value was drawn in pieces)."""
         pieces: dict[str, list[Box]] = {}
         for t in self.texts:
-            if t.field is not None:
+            if t.field is not None and t.role == "value":
                 pieces.setdefault(t.field, []).append(t.box)
         return {name: union(boxes) for name, boxes in pieces.items()}
 

@@ -128,7 +128,7 @@ def render_vehicle_licence(rng: random.Random) -> Rendered:
     for row in rows:
         for i, (label, name, x) in enumerate(row):
             right = row[i + 1][2] - 1.5 if i + 1 < len(row) else 83.5
-            after = page.label(x, y, label, ls)
+            after = page.label(x, y, label, ls, field=name)
             _value(
                 page, after + 1.5, y - 0.2, truth[name], vs, name, right - after - 1.5, min_size=1.9
             )
@@ -183,23 +183,23 @@ def render_driver_licence(rng: random.Random) -> Rendered:
     )
     ls, es, vs = 2.1, 1.3, 2.5
 
-    def label(x: float, y: float, zh: str, en: str) -> float:
-        after = page.label(x, y, zh, ls)
-        page.text(after + 0.6, y + 0.7, en, es, role="label")
+    def label(x: float, y: float, zh: str, en: str, name: str) -> float:
+        after = page.label(x, y, zh, ls, field=name)
+        page.text(after + 0.6, y + 0.7, en, es, role="label", field=name)
         return after + 0.6 + page.text_width(en, es) + 1.4
 
     y = 12.5
-    x = label(5, y, "证号", "License No.")
+    x = label(5, y, "证号", "License No.", "licence_no")
     _value(page, x, y - 0.3, truth["licence_no"], 2.8, "licence_no", 60)
     y += 6.2
-    x = label(5, y, "姓名", "Name")
+    x = label(5, y, "姓名", "Name", "name")
     _value(page, x, y - 0.2, truth["name"], vs, "name", 14)
-    x = label(35, y, "性别", "Sex")
+    x = label(35, y, "性别", "Sex", "sex")
     _value(page, x, y - 0.2, truth["sex"], vs, "sex", 6)
-    x = label(55, y, "国籍", "Nationality")
+    x = label(55, y, "国籍", "Nationality", "nationality")
     _value(page, x, y - 0.2, truth["nationality"], vs, "nationality", 10)
     y += 6.2
-    x = label(5, y, "住址", "Address")
+    x = label(5, y, "住址", "Address", "address")
     _value(page, x, y - 0.2, truth["address"], vs, "address", 62 - x, min_size=1.9)
     page.rect(64, 24.5, 84, 49, outline=(120, 120, 120), fill=(214, 222, 232), width=0.2)
     page.text(74, 36.5, "照片", 2.4, fill=(150, 160, 170), anchor="mm")
@@ -210,10 +210,10 @@ def render_driver_licence(rng: random.Random) -> Rendered:
     )
     for zh, en, name in rows:
         y += 6.8
-        x = label(5, y, zh, en)
+        x = label(5, y, zh, en, name)
         _value(page, x, y - 0.2, truth[name], vs, name, 62 - x)
     y += 6.8
-    x = label(5, y, "有效期限", "Valid Period")
+    x = label(5, y, "有效期限", "Valid Period", "valid_from")
     page.text(x, y - 0.2, truth["valid_from"], vs, role="value", field="valid_from")
     x += page.text_width(truth["valid_from"], vs) + 1.2
     page.text(x, y - 0.2, "至", vs, role="label")
@@ -349,7 +349,7 @@ def render_invoice(rng: random.Random, repair: bool) -> Rendered:
     head = [("发票代码:", "invoice_code"), ("发票号码:", "invoice_no"), ("开票日期:", "date")]
     y = 16.5 if electronic else 17.5
     for lab, name in head:
-        after = page.label(165, y, lab, ls, fill=frame)
+        after = page.label(165, y, lab, ls, fill=frame, field=name)
         shown = f"{day.year}年{day.month:02d}月{day.day:02d}日" if name == "date" else truth[name]
         page.text(after + 1.5, y - 0.2, shown, vs, role="value", field=name)
         y += 5
@@ -373,7 +373,8 @@ def render_invoice(rng: random.Random, repair: bool) -> Rendered:
         )
         y = y0 + 1.5
         for lab, name in labels:
-            after = page.label(left + 9, y, lab, ls, fill=frame)
+            named = name if name in truth else None
+            after = page.label(left + 9, y, lab, ls, fill=frame, field=named)
             if name and name in truth:
                 _value(page, after + 2, y - 0.3, truth[name], vs, name, 135 - after - 2)
             elif not name:
@@ -436,10 +437,10 @@ def render_invoice(rng: random.Random, repair: bool) -> Rendered:
     page.text(right - 1, y_sum, f"¥{truth['tax']}", vs, role="value", field="tax", anchor="ra")
     y1 = y0 + 42
     page.line(left, y1, right, y1, frame, 0.25)
-    after = page.label(left + 3, y1 + 2, "价税合计（大写）", ls, fill=frame)
+    after = page.label(left + 3, y1 + 2, "价税合计（大写）", ls, fill=frame, field="total_capital")
     page.text(after + 3, y1 + 1.6, "⊗", vs, fill=BLACK)
     page.text(after + 7, y1 + 1.6, truth["total_capital"], vs, role="value", field="total_capital")
-    after = page.label(160, y1 + 2, "（小写）", ls, fill=frame)
+    after = page.label(160, y1 + 2, "（小写）", ls, fill=frame, field="total")
     page.text(after + 1.5, y1 + 1.6, f"¥{truth['total']}", vs, role="value", field="total")
     y2 = y1 + 8
     page.line(left, y2, right, y2, frame, 0.25)
@@ -447,9 +448,9 @@ def render_invoice(rng: random.Random, repair: bool) -> Rendered:
     for i, ch in enumerate("备注"):
         page.text(143, y2 + 4 + i * 8, ch, ls, fill=frame)
     if repair:
-        after = page.label(150, y2 + 3, "车牌号:", ls)
+        after = page.label(150, y2 + 3, "车牌号:", ls, field="plate")
         page.text(after + 1.5, y2 + 2.8, truth["plate"], vs, role="value", field="plate")
-        after = page.label(150, y2 + 9, "车架号:", ls)
+        after = page.label(150, y2 + 9, "车架号:", ls, field="vin")
         page.text(after + 1.5, y2 + 8.8, truth["vin"], vs, role="value", field="vin")
         page.text(150, y2 + 15, "机动车维修结算", ls)
     page.line(left, y2 + 25, right, y2 + 25, frame, 0.25)
@@ -597,7 +598,7 @@ def render_receipt(rng: random.Random) -> Rendered:
         anchor="ma",
     )
     y += line_h * 1.3
-    after = page.label(4, y, "DATE:", size, style="mono")
+    after = page.label(4, y, "DATE:", size, style="mono", field="date")
     page.text(after + 1.5, y, date_text, size, "mono", role="value", field="date")
     page.text(
         width - 4,
@@ -635,7 +636,7 @@ def render_receipt(rng: random.Random) -> Rendered:
         page.text(width - 4, y, f"{amount:.2f}", size, "mono", anchor="ra")
         y += line_h
     total_label = rng.choice(("TOTAL", "TOTAL (RM)", "TOTAL AMOUNT", "GRAND TOTAL"))
-    page.text(4, y, total_label, size * 1.1, "sans_bold", role="label")
+    page.text(4, y, total_label, size * 1.1, "sans_bold", role="label", field="total")
     page.text(
         width - 4,
         y,
