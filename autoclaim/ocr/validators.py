@@ -153,12 +153,15 @@ def id_region_ok(id_number: str) -> bool:
     return id_number[:6].isdigit() and id_number[:2] in ID_PROVINCE_CODES
 
 
-def id_number_ok(id_number: str) -> bool:
-    """Whether an 18-character ID number has a valid region shape, birth date and check char."""
+def id_number_ok(id_number: str, on: date | None = None) -> bool:
+    """Whether an 18-character ID number has a valid region shape, birth date and check char.
+
+    With `on`, the birth date must also not be after that day (no one born in the future)."""
+    born = id_birth_date(id_number)
     return (
-        _ID_RE.fullmatch(id_number) is not None
+        born is not None
+        and (on is None or born <= on)
         and id_region_ok(id_number)
-        and id_birth_date(id_number) is not None
         and id_number[17] == id_check_char(id_number)
     )
 

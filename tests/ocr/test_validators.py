@@ -429,3 +429,11 @@ def test_capital_amount_matches() -> None:
     assert v.capital_amount_matches("⊗壹仟壹佰叁拾元整", Decimal("1130.00"))
     assert not v.capital_amount_matches("⊗壹仟壹佰叁拾元整", Decimal("1130.01"))
     assert not v.capital_amount_matches("garbage", Decimal("1130.00"))
+
+
+def test_id_number_born_in_the_future() -> None:
+    future = "110105209901010010"
+    future = future[:17] + v.id_check_char(future)
+    assert v.id_number_ok(future)
+    assert not v.id_number_ok(future, on=date(2025, 1, 1))
+    assert v.id_number_ok("11010519491231002X", on=date(2025, 1, 1))
