@@ -27,11 +27,14 @@ MONTHS = {
 _DATE_PATTERNS = [
     # 25/12/2018, 29-12-2017, 25.12.2018, 25/12/18
     re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/-])"),
+    # the same run into the time without a space: 25/12/20188:13:39, 09/02/1711:12
+    re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?=\d{1,2}:\d{2})"),
     # 2018-12-25, 2018/12/25
     re.compile(r"(?<!\d)(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?!\d)"),
-    # 25 DEC 2018, 25-Dec-18, 25DEC2018
+    # 25 DEC 2018, 25-Dec-18, 25DEC2018, 10 0CT 2017 (O read as 0)
     re.compile(
-        r"(?<!\d)(\d{1,2})[\s/-]?(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*[\s/,-]*(\d{4}|\d{2})(?!\d)",
+        r"(?<!\d)(\d{1,2})[\s/-]?(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|0CT|NOV|DEC)[A-Z]*"
+        r"[\s/,-]*(\d{4}|\d{2})(?!\d)",
         re.IGNORECASE,
     ),
 ]
@@ -88,7 +91,7 @@ TOTAL_LABELS: list[tuple[re.Pattern[str], int]] = [
 NOT_TOTAL = re.compile(
     r"SUB\s*-?\s*TOTAL|TOTAL\s*(QTY|QUANTITY|ITEMS?|DISC|DISCOUNT|SAVING|GST|TAX|SST|EXCL|"
     r"EXCLUDING|W/?O|BEFORE|ITEM)|(EXCL|EXCLUDING|BEFORE)\s*(GST|TAX)|GST\s*SUMMARY|"
-    r"NO\.?\s*OF\s*ITEMS|TOTAL\s*NO|TOT\w*\s*Q|SAVING",
+    r"NO\.?\s*OF\s*ITEMS|TOTAL\s*NO|TOT\w*\s*Q|SAVING|INCLUDED\s*GST",
     re.I,
 )
 PAID = re.compile(r"\bCASH\b|\bTENDER|\bPAID\b|\bPAYMENT\b|\bVISA\b|\bMASTER|\bCREDIT\b", re.I)
@@ -117,7 +120,8 @@ def _to_date(match: re.Match[str]) -> date | None:
     groups = match.groups()
     try:
         if len(groups) == 3:  # day, month name, year
-            day, month, year = int(groups[0]), MONTHS[groups[1][:3].upper()], int(groups[2])
+            month_name = groups[1][:3].upper().replace("0", "O")
+            day, month, year = int(groups[0]), MONTHS[month_name], int(groups[2])
         elif len(groups[0]) == 4:
             year, month, day = int(groups[0]), int(groups[2]), int(groups[3])
         else:
@@ -151,6 +155,18 @@ FULL_WIDTH = str.maketrans("：，（）；．", ":,();.")
 def _clean(text: str) -> str:
     text = " ".join(text.translate(FULL_WIDTH).split())
     return re.sub(r"\s+([,.])(?=\S)", r"\1", text)
+
+
+def tidy_company(text: str) -> str:
+    """Drop what follows the company suffix when it holds digits (registration numbers,
+    branch codes) and put back the spaces OCR loses around SDN BHD and (M)."""
+    suffixes = list(re.finditer(r"SDN\.?\s*BHD\.?|\bBHD\.?|BERHAD|\bS/B\b", text, re.I))
+    if suffixes and re.search(r"\d", text[suffixes[-1].end() :]):
+        text = text[: suffixes[-1].end()]
+    text = re.sub(r"(?<=[A-Z)])(SDN\.?\s*BHD)", r" \1", text, flags=re.I)
+    text = re.sub(r"SDN(BHD)", r"SDN \1", text, flags=re.I)
+    text = re.sub(r"\)(?=[A-Z])", ") ", text)
+    return " ".join(text.split())
 
 
 def fix_confusables(text: str) -> str:
@@ -362,12 +378,13 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
         if COMPANY_SUFFIX_ONLY.match(lines[seller_i].text) and seller_i > 0:
             used.insert(0, lines[seller_i - 1])  # name on one line, SDN BHD on the next
         raw = " ".join(_clean(ln.text) for ln in used)
-        text = TRAILING_REG_NO.sub("", raw).strip() or raw
+        text = tidy_company(TRAILING_REG_NO.sub("", raw).strip() or raw)
         fields["seller"] = _field("seller", fix_confusables(text.upper()), raw, used)
 
     address = find_address(lines, seller_i)
     if address:
         raw = " ".join(_clean(ln.text) for ln in address)
+        raw = re.sub(r"^\(?[A-Z]{0,4}\d{4,}[-\s]*[A-Z]{0,4}\)\s*", "", raw)
         fields["address"] = _field("address", fix_confusables(raw.upper()), raw, address)
     else:
         fields["address"] = FieldReading.missing("address")
