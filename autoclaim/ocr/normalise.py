@@ -167,6 +167,8 @@ def parse_amount(text: str, decimal_comma: bool | None = None) -> Decimal | None
     number or more than one.
     """
     cleaned = _CURRENCY.sub(" ", to_half_width(text))
+    # OCR puts spaces around separators ("12. 30", "1 ,234.50"): glue them back.
+    cleaned = re.sub(r"(?<=[0-9OoIl|])\s*([.,])\s*(?=[0-9OoIl|])", r"\1", cleaned)
     tokens = [m for m in _AMOUNT_TOKEN.finditer(cleaned) if re.search(r"\d", m.group("num"))]
     if len(tokens) != 1:
         return None

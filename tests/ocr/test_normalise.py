@@ -104,6 +104,8 @@ def test_bad_dates_are_none(text: str) -> None:
         ("¥-12.30", "-12.30"),
         ("0.125", "0.125"),  # unit prices keep their extra places
         ("1,234,567.891", "1234567.891"),
+        ("12. 30", "12.30"),  # spaces OCR put around the separator
+        ("1 ,234 .50", "1234.50"),
     ],
 )
 def test_amounts(text: str, value: str) -> None:
