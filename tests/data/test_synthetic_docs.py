@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import random
 from collections import Counter
@@ -197,6 +198,13 @@ def test_generate_set_spreads_over_types_deterministically() -> None:
     assert [d.doc_type for d in receipts] == ["receipt", "receipt"]
     with pytest.raises(sd.UnknownDocTypeError, match="passport"):
         list(sd.generate_set(2, seed=5, doc_types=["receipt", "passport"]))
+
+
+def test_encode_gives_image_file_bytes() -> None:
+    doc = sd.generate("receipt", 2, degrade=False)
+    for image_format in ("PNG", "JPEG"):
+        with Image.open(io.BytesIO(doc.encode(image_format))) as decoded:
+            assert decoded.format == image_format and decoded.size == doc.image.size
 
 
 def test_unknown_doc_type_is_a_clear_error() -> None:

@@ -8,6 +8,7 @@ plates and VINs), so a reader's output compares to them directly.
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -69,6 +70,12 @@ class SyntheticDocument:
     texts: list[TextBox] = field(default_factory=list)  # every text run drawn, with its box
     layout: str = ""  # e.g. "vat_paper", "repair_electronic"
     degradations: list[str] = field(default_factory=list)
+
+    def encode(self, image_format: str = "PNG") -> bytes:
+        """The image as file bytes (what an upload or `read_document` receives)."""
+        buffer = io.BytesIO()
+        self.image.save(buffer, format=image_format)
+        return buffer.getvalue()
 
 
 def _render(doc_type: SyntheticDocType, rng: random.Random) -> Rendered:
