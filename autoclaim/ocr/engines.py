@@ -249,7 +249,9 @@ def respace(rapid_text: str, tesseract_text: str) -> str:
     matcher = difflib.SequenceMatcher(None, rapid_nospace.lower(), tess.lower(), autojunk=False)
     out: list[str] = []
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op == "equal":
+        if op == "insert" and a0 == 0 and b1 - b0 == 1 and tess[b0].isalnum():
+            out.append(tess[b0])  # RapidOCR's box clipped the first character
+        elif op == "equal":
             for k in range(a1 - a0):
                 if out and space_before[b0 + k]:
                     out.append(" ")

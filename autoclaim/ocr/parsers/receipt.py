@@ -160,12 +160,14 @@ def _clean(text: str) -> str:
 def tidy_company(text: str) -> str:
     """Drop what follows the company suffix when it holds digits (registration numbers,
     branch codes) and put back the spaces OCR loses around SDN BHD and (M)."""
-    suffixes = list(re.finditer(r"SDN\.?\s*BHD\.?|\bBHD\.?|BERHAD|\bS/B\b", text, re.I))
+    suffixes = list(re.finditer(r"SDN\.?\s*BHD\.?|\bBHD\.?|BERHAD|\bS/B(?![A-Z])", text, re.I))
     if suffixes and re.search(r"\d", text[suffixes[-1].end() :]):
         text = text[: suffixes[-1].end()]
     text = re.sub(r"(?<=[A-Z)])(SDN\.?\s*BHD)", r" \1", text, flags=re.I)
     text = re.sub(r"SDN(BHD)", r"SDN \1", text, flags=re.I)
     text = re.sub(r"\)(?=[A-Z])", ") ", text)
+    text = re.sub(r"(?<=[A-Z.])\((?=[A-Z]{1,3}\s*\))", " (", text)  # CO.(M) -> CO. (M)
+    text = re.sub(r"\(\s*([A-Z]{1,3})\s*\)", r"(\1)", text)
     return " ".join(text.split())
 
 
