@@ -87,6 +87,7 @@ TOTAL_LABELS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"TOTAL\s*(INCL|INC|INCLUSIVE|INCLUDING|W/?)\.?\s*(OF\s*)?(GST|SST|TAX)", re.I), 8),
     (re.compile(r"TOTAL\s*(SALES?|AMOUNT|AMT|PAYABLE|RM|\(RM\))", re.I), 7),
     (re.compile(r"AMOUNT\s*(DUE|PAYABLE)|\bNET\s*AMOUNT|\bTOTAL\b|\bJUMLAH\b", re.I), 6),
+    (re.compile(r"^\W*(DUE|BALANCE\s*DUE)\W*$", re.I), 5),
 ]
 NOT_TOTAL = re.compile(
     r"SUB\s*-?\s*TOTAL|TOTAL\s*(QTY|QUANTITY|ITEMS?|DISC|DISCOUNT|SAVING|GST|TAX|SST|EXCL|"
@@ -94,7 +95,9 @@ NOT_TOTAL = re.compile(
     r"NO\.?\s*OF\s*ITEMS|TOTAL\s*NO|TOT\w*\s*Q|SAVING|INCLUDED\s*GST",
     re.I,
 )
-PAID = re.compile(r"\bCASH\b|\bTENDER|\bPAID\b|\bPAYMENT\b|\bVISA\b|\bMASTER|\bCREDIT\b", re.I)
+PAID = re.compile(
+    r"\bCASH\b|\bTENDER|\bPAID\b|\bPAYMENT\b|\bPAY\b|\bVISA\b|\bMASTER|\bCREDIT\b", re.I
+)
 CHANGE = re.compile(r"\bCHANGE\b|\bBAKI\b", re.I)
 
 
@@ -171,6 +174,122 @@ def tidy_company(text: str) -> str:
     return " ".join(text.split())
 
 
+# Words common in Malaysian addresses (states, cities, street words): OCR slips within one
+# character of them are corrected. Domain vocabulary, not learnt from any benchmark.
+ADDRESS_WORDS = tuple(
+    [
+        "JALAN",
+        "TAMAN",
+        "LORONG",
+        "PERSIARAN",
+        "LEBUH",
+        "BANDAR",
+        "KAMPUNG",
+        "KAWASAN",
+        "PERINDUSTRIAN",
+        "PERUSAHAAN",
+        "BANGUNAN",
+        "MENARA",
+        "WISMA",
+        "PLAZA",
+        "KOMPLEKS",
+        "SEKSYEN",
+        "SECTION",
+        "BLOK",
+        "BLOCK",
+        "LEVEL",
+        "FLOOR",
+        "GROUND",
+        "SELANGOR",
+        "JOHOR",
+        "BAHRU",
+        "KUALA",
+        "LUMPUR",
+        "PETALING",
+        "JAYA",
+        "SHAH",
+        "ALAM",
+        "KLANG",
+        "PUCHONG",
+        "SUBANG",
+        "CHERAS",
+        "AMPANG",
+        "KAJANG",
+        "SERDANG",
+        "KEMBANGAN",
+        "BANGSAR",
+        "DAMANSARA",
+        "UTAMA",
+        "KEPONG",
+        "SETAPAK",
+        "GOMBAK",
+        "RAWANG",
+        "SEMENYIH",
+        "BANTING",
+        "DENGKIL",
+        "SEPANG",
+        "PUTRAJAYA",
+        "CYBERJAYA",
+        "SEREMBAN",
+        "MELAKA",
+        "PENANG",
+        "PULAU",
+        "PINANG",
+        "PERAK",
+        "IPOH",
+        "KEDAH",
+        "PAHANG",
+        "KELANTAN",
+        "TERENGGANU",
+        "NEGERI",
+        "SEMBILAN",
+        "SABAH",
+        "SARAWAK",
+        "MALAYSIA",
+        "DARUL",
+        "EHSAN",
+        "TAKZIM",
+        "INDUSTRI",
+        "PERDANA",
+        "SENTOSA",
+        "MUTIARA",
+        "BUKIT",
+        "BATU",
+        "SRI",
+        "SERI",
+        "MEWAH",
+        "UTARA",
+        "SELATAN",
+        "TIMUR",
+        "BARAT",
+        "TENGAH",
+        "SHOPPING",
+        "CENTRE",
+        "CENTER",
+        "MALL",
+        "AVENUE",
+        "STREET",
+        "ROAD",
+    ]
+)
+
+
+OCR_SLIPS = {frozenset(pair) for pair in ("FP", "CE", "NM", "IL", "OD", "OQ", "UV", "HN", "BE")}
+
+
+def correct_word(word: str) -> str:
+    """A word one typical OCR slip (F/P, C/E, N/M, ...) away from an address word becomes it."""
+    if len(word) < 5 or not word.isalpha() or word in ADDRESS_WORDS:
+        return word
+    for known in ADDRESS_WORDS:
+        if len(known) != len(word):
+            continue
+        diffs = [(a, b) for a, b in zip(word, known, strict=True) if a != b]
+        if len(diffs) == 1 and frozenset(diffs[0]) in OCR_SLIPS:
+            return known
+    return word
+
+
 def fix_confusables(text: str) -> str:
     """O/0 misreads by context: 8110O -> 81100 in numbers, L0T/C0. -> LOT/CO. in words."""
 
@@ -181,7 +300,9 @@ def fix_confusables(text: str) -> str:
         if digits >= 2 and letters == 0:
             return token.replace("O", "0")
         if letters >= 1 and digits == 0:
-            return token.replace("0", "O")
+            return correct_word(token.replace("0", "O"))
+        if letters >= 3 and set(c for c in token if c.isdigit()) == {"1"}:
+            return correct_word(token.replace("1", "L"))  # JA1AN, PETA1ING
         return token
 
     text = re.sub(r"[A-Z0-9]{2,}", fix, text)
@@ -284,9 +405,7 @@ def _row_amount(label: OcrLine, lines: list[OcrLine]) -> tuple[str, Decimal, lis
 def label_text(text: str) -> str:
     """Upper-case text with OCR's usual misreadings of TOTAL fixed, for label matching."""
     text = text.upper()
-    return re.sub(
-        r"(?<![A-Z])[TLI1][O0]TA[LI1](?![A-Z])|(?<![A-Z])TOTA[LI1](?![A-Z])", "TOTAL", text
-    )
+    return re.sub(r"(?<![A-Z])[TLI1][O0]TA[LI1!|](?![A-Z])", "TOTAL", text)
 
 
 def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[str]] | None:
