@@ -40,6 +40,20 @@ def image_bytes(image: Image.Image, fmt: str = "PNG", **kwargs: object) -> bytes
     return buf.getvalue()
 
 
+def huge_png(width: int = 20000, height: int = 20000) -> bytes:
+    """A PNG whose header claims width x height pixels, without paying to encode them:
+    the size check must refuse it before any pixel is decoded."""
+    import struct
+    import zlib
+
+    small = image_bytes(Image.new("L", (8, 8), 255), "PNG")
+    ihdr_at = small.index(b"IHDR")
+    body = struct.pack(">II", width, height) + small[ihdr_at + 12 : ihdr_at + 17]
+    chunk = b"IHDR" + body
+    patched = struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    return small[: ihdr_at - 4] + patched + small[ihdr_at + 21 :]
+
+
 def text_pdf(pages: list[list[str]], encrypt: bool = False) -> bytes:
     """A PDF whose pages carry a real text layer (Helvetica), written object by object.
 

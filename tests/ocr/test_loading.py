@@ -12,7 +12,7 @@ from autoclaim.ocr.errors import (
     UnsupportedDocumentError,
 )
 from autoclaim.ocr.loading import PAGE_MAX_SIDE, load_document
-from tests.ocr.documents import image_bytes, image_pdf, text_image, text_pdf
+from tests.ocr.documents import huge_png, image_bytes, image_pdf, text_image, text_pdf
 
 
 def test_png_page_is_loaded_and_normalised() -> None:
@@ -78,6 +78,14 @@ def test_empty_upload_is_unreadable() -> None:
         load_document(b"", "nothing.png")
 
 
+def test_20000_pixel_square_png_header_is_refused_before_decoding() -> None:
+    started = time.perf_counter()
+    with pytest.raises(DocumentTooLargeError, match=r"huge\.png"):
+        load_document(huge_png(), "huge.png")
+    assert time.perf_counter() - started < 1
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
 def test_20000_pixel_square_image_is_refused_quickly(fmt: str) -> None:
     data = image_bytes(Image.new("L", (20000, 20000), 255), fmt)
@@ -87,6 +95,7 @@ def test_20000_pixel_square_image_is_refused_quickly(fmt: str) -> None:
     assert time.perf_counter() - started < 5
 
 
+@pytest.mark.slow
 def test_large_jpeg_is_decoded_at_reduced_scale() -> None:
     data = image_bytes(Image.new("L", (9000, 9000), 255), "JPEG")
     doc = load_document(data, "big.jpg")
