@@ -28,7 +28,7 @@ _DATE_PATTERNS = [
     # 25/12/2018, 29-12-2017, 25.12.2018, 25/12/18
     re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/-])"),
     # the same run into the time without a space: 25/12/20188:13:39, 09/02/1711:12
-    re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?=\d{1,2}:\d{2})"),
+    re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?=\d{1,2}\s?:\s?\d{2})"),
     # 2018-12-25, 2018/12/25
     re.compile(r"(?<!\d)(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?!\d)"),
     # 25 DEC 2018, 25-Dec-18, 25DEC2018, 10 0CT 2017 (O read as 0)
@@ -64,7 +64,7 @@ NOT_COMPANY = re.compile(
 ADDRESS_STOP = re.compile(
     r"(\bTEL\b|TEL[:.]|PHONE|\bFAX\b|H/?P|GST|\bREG\b|\bCO\.?\s*REG|SST|TAX\s*INVOICE|INVOICE|"
     r"RECEIPT|E-?MAIL|@|WWW\.|HTTP|\bID\s*[:.]|\bNO\s*[:.]?\s*\d{6,}|CASH\s*(SALES|BILL)|"
-    r"DOCUMENT|\bDATE\b|CASHIER|OPEN\s+DAILY|BUSINESS\s+HOURS|\bMOBILE\b)",
+    r"DOCUMENT|\bDATE\b|CASHIER|OPEN\s+DAILY|BUSINESS\s+HOURS|\bMOBILE\b|\d{9,})",
     re.IGNORECASE,
 )
 REG_NO = re.compile(
@@ -80,7 +80,7 @@ ADDRESS_START = re.compile(
     r"BLOCK|BLK|WISMA|MENARA|STREET|ROAD|AVENUE|BUKIT|PERSIARAN|LEBUH)\b",
     re.IGNORECASE,
 )
-POSTCODE = re.compile(r"(?<!\d)\d{5}(?!\d)")
+POSTCODE = re.compile(r"(?<![\dA-Z])[\dB]\d{4}(?!\d)")
 TOTAL_LABELS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"ROUND(ED|ING)?\s*(ED)?\s*TOTAL|TOTAL\s*ROUND(ED)?", re.I), 9),
     (re.compile(r"GRAND\s*TOTAL|NETT?\s*TOTAL|TOTAL\s*(AMOUNT|AMT)?\s*(DUE|PAYABLE)", re.I), 8),
@@ -157,7 +157,7 @@ FULL_WIDTH = str.maketrans("：，（）；．", ":,();.")
 
 def _clean(text: str) -> str:
     text = " ".join(text.translate(FULL_WIDTH).split())
-    return re.sub(r"\s+([,.])(?=\S)", r"\1", text)
+    return re.sub(r"\s+,", ",", re.sub(r"\s+\.(?=\S)", ".", text))
 
 
 def tidy_company(text: str) -> str:
@@ -290,6 +290,28 @@ def correct_word(word: str) -> str:
     return word
 
 
+def fix_word_breaks(text: str) -> str:
+    """Split two address words OCR ran together (DAMANSARAUTAMA) and join one it broke
+    (S ENTOSA -> SENTOSA is left alone unless the join is an address word: TAM AN -> TAMAN)."""
+
+    def split(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in ADDRESS_WORDS:
+            return word
+        for cut in range(3, len(word) - 2):
+            if word[:cut] in ADDRESS_WORDS and word[cut:] in ADDRESS_WORDS:
+                return f"{word[:cut]} {word[cut:]}"
+        return word
+
+    text = re.sub(r"[A-Z]{7,}", split, text)
+
+    def join(match: re.Match[str]) -> str:
+        joined = match.group(1) + match.group(2)
+        return joined if joined in ADDRESS_WORDS else match.group(0)
+
+    return re.sub(r"\b([A-Z]{1,6}) ([A-Z]{1,8})\b", join, text)
+
+
 def fix_confusables(text: str) -> str:
     """O/0 misreads by context: 8110O -> 81100 in numbers, L0T/C0. -> LOT/CO. in words."""
 
@@ -299,6 +321,8 @@ def fix_confusables(text: str) -> str:
         digits = sum(c.isdigit() and c != "0" for c in token)
         if digits >= 2 and letters == 0:
             return token.replace("O", "0")
+        if re.fullmatch(r"B\d{4}", token):
+            return "8" + token[1:]  # B1100 -> 81100 (postcode)
         if letters >= 1 and digits == 0:
             return correct_word(token.replace("0", "O"))
         if letters >= 3 and set(c for c in token if c.isdigit()) == {"1"}:
@@ -506,7 +530,8 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
     if address:
         raw = " ".join(_clean(ln.text) for ln in address)
         raw = re.sub(r"^\(?[A-Z]{0,4}\d{4,}[-\s]*[A-Z]{0,4}\)\s*", "", raw)
-        fields["address"] = _field("address", fix_confusables(raw.upper()), raw, address)
+        value = fix_word_breaks(fix_confusables(raw.upper()))
+        fields["address"] = _field("address", value, raw, address)
     else:
         fields["address"] = FieldReading.missing("address")
 
