@@ -530,8 +530,8 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
     if address:
         raw = " ".join(_clean(ln.text) for ln in address)
         raw = re.sub(r"^\(?[A-Z]{0,4}\d{4,}[-\s]*[A-Z]{0,4}\)\s*", "", raw)
-        value = fix_word_breaks(fix_confusables(raw.upper()))
-        fields["address"] = _field("address", value, raw, address)
+        cleaned = fix_word_breaks(fix_confusables(raw.upper()))
+        fields["address"] = _field("address", cleaned, raw, address)
     else:
         fields["address"] = FieldReading.missing("address")
 
