@@ -48,7 +48,9 @@ def without_english_label(raw: str) -> str:
 
 
 def _text(raw: str) -> str | None:
-    value = norm.normalise_text(without_english_label(raw)).strip(" :：")
+    # An English label misread (Nationalty) still sits before the Chinese value: drop it.
+    raw = re.sub(r"^[A-Za-z][A-Za-z .:]*(?=[\u4e00-\u9fff])", "", without_english_label(raw))
+    value = norm.normalise_text(raw).strip(" :：")
     return value or None
 
 
@@ -127,7 +129,7 @@ DRIVER_LICENCE = [
         r"准驾车型",
         lambda r: compact(without_english_label(r)).upper() or None,
         None,
-        r"(?<![A-Za-z])[A-DMNP][1-3]?(?:[A-DMNP][1-3]?)*(?![a-z])",
+        r"(?:[ABC][1-6]|[DEFMNP])+",
     ),
     LabelSpec("valid_from", r"有效起始日期|有效期限|有效期", _date, None, DATE_RE),
 ]
