@@ -167,3 +167,26 @@ def test_invoice_inconsistent_totals_and_bad_tax_id_are_flagged() -> None:
     assert f["total"].status == "invalid"
     assert any("total" in r for r in f["total"].reasons)
     assert "plate" not in f  # VAT invoices carry no plate field
+
+
+def test_bilingual_labels_joined_or_misread_by_ocr_are_dropped() -> None:
+    lines = layout(
+        [
+            ["中华人民共和国机动车驾驶证"],
+            ["证号", valid_id()],
+            ["姓名", "Name李四", "国籍", "Nationalty中国"],
+            ["准驾车型", "CB2"],
+            ["有效期限", "2015-06-01至长期"],
+        ]
+    )
+    f = parse_driver_licence(lines).fields
+    assert f["name"].value == "李四"
+    assert f["nationality"].value == "中国"
+    assert f["licence_class"].value == "B2"
+    assert f["valid_until"].value == "长期"
+
+
+def test_plate_separator_misread_as_i_is_dropped() -> None:
+    lines = vehicle_licence_lines(valid_vin())
+    lines[2] = OcrLine("川IAD16695", lines[2].box, 0.9)  # the value beside 号牌号码
+    assert parse_vehicle_licence(lines).fields["plate"].value == "川AD16695"
