@@ -66,10 +66,11 @@ def _plate(raw: str) -> str | None:
     """Plate without the separator dot; a dot misread as I or 1 after the authority letter
     is dropped when that makes a valid plate."""
     plate = norm.normalise_plate(re.sub(r"[·•・.\s-]", "", without_english_label(raw)))
-    if not val.plate_ok(plate) and len(plate) >= 4 and plate[2] in "I1L|":
-        fixed = norm.normalise_plate(plate[:2] + plate[3:])
-        if val.plate_ok(fixed):
-            return fixed
+    for at in (1, 2):  # the dot sits after the province or after the authority letter
+        if not val.plate_ok(plate) and len(plate) > at + 2 and plate[at] in "I1L|":
+            fixed = norm.normalise_plate(plate[:at] + plate[at + 1 :])
+            if val.plate_ok(fixed):
+                return fixed
     return plate or None
 
 
