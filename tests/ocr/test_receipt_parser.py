@@ -97,3 +97,19 @@ def test_amounts_accept_either_decimal_separator() -> None:
 
 def test_confusables_fixed_by_context() -> None:
     assert fix_confusables("L0T 8110O JOHOR, C0. SAN BHD") == "LOT 81100 JOHOR, CO. SDN BHD"
+
+
+def test_total_is_cash_minus_change_when_only_a_gst_summary_total_is_read() -> None:
+    rows = [
+        ["ASO ELECTRICAL TRADING SDN BHD"],
+        ["NO 31G, JALAN SEPADU, 40400 SHAH ALAM"],
+        ["CABLE 2.5MM", "", "93.40"],
+        ["Total :", "", ""],
+        ["CASH :", "", "100.00"],
+        ["Change :", "", "1.00"],
+        ["GST Summary", "Amount", "Tax"],
+        ["Total :", "93.40", "5.60"],
+    ]
+    total = parse_receipt(layout(rows, col_width=330)).fields["total"]
+    assert total.value == "99.00"
+    assert "computed as cash" in total.reasons[0]

@@ -460,12 +460,22 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
                 for raw, value in amounts_in(ln.text):
                     if value == expected:
                         return raw, value, [ln], reasons
+        if change > 0 and (not scored or max(s[1] for s in scored) > _index(lines, PAID)):
+            # No TOTAL amount agrees and the labelled ones sit below the payment (GST
+            # summaries): the total is what was paid minus the change.
+            anchor = [ln for ln in lines if PAID.search(ln.text)][:1]
+            reasons.append(f"total computed as cash {paid} minus change {change}")
+            return f"{expected:.2f}", expected, anchor, reasons
     if scored:
         best = max(scored, key=lambda s: (s[0], -s[1]))
         if paid is not None and change is not None and paid - change != best[3]:
             reasons.append(f"cash {paid} minus change {change} is not the total {best[3]}")
         return best[2], best[3], best[4], reasons
     return None
+
+
+def _index(lines: list[OcrLine], label: re.Pattern[str]) -> int:
+    return next((i for i, ln in enumerate(lines) if label.search(ln.text)), len(lines))
 
 
 def _labelled_amount(lines: list[OcrLine], label: re.Pattern[str]) -> Decimal | None:
