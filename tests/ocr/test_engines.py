@@ -65,3 +65,18 @@ def test_blank_image_gives_no_lines() -> None:
 def test_unknown_engine_name_fails_loudly() -> None:
     with pytest.raises(OcrEngineError, match="unknown OCR engine 'paddle'"):
         make_engine("paddle")  # type: ignore[arg-type]
+
+
+def test_rapidocr_models_ship_inside_the_wheel() -> None:
+    """Nothing is downloaded at run time: the three ONNX models sit in the package."""
+    from pathlib import Path
+
+    import rapidocr_onnxruntime
+
+    models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+    names = {p.name for p in models.glob("*.onnx")}
+    assert {
+        "ch_PP-OCRv4_det_infer.onnx",
+        "ch_PP-OCRv4_rec_infer.onnx",
+        "ch_ppocr_mobile_v2.0_cls_infer.onnx",
+    } <= names
