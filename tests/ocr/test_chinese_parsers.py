@@ -190,3 +190,18 @@ def test_plate_separator_misread_as_i_is_dropped() -> None:
     lines = vehicle_licence_lines(valid_vin())
     lines[2] = OcrLine("川IAD16695", lines[2].box, 0.9)  # the value beside 号牌号码
     assert parse_vehicle_licence(lines).fields["plate"].value == "川AD16695"
+
+
+def test_skewed_sum_row_is_settled_by_the_capital_total() -> None:
+    """On a skewed scan the 合计 amounts sit off their label's row and 合 is lost; the pair
+    that adds up to the total in capitals is taken."""
+    lines = []
+    for line in invoice_lines(valid_uscc()):
+        if line.text == "合计":
+            line = OcrLine("计", line.box, line.confidence)
+        elif line.text in ("¥1000.00", "¥130.00"):
+            x0, y0, x1, y1 = line.box
+            line = OcrLine(line.text, (x0, y0 - 22, x1, y1 - 22), line.confidence)
+        lines.append(line)
+    f = parse_invoice(lines, repair=True).fields
+    assert (f["amount"].value, f["tax"].value, f["total"].value) == ("1000.00", "130.00", "1130.00")

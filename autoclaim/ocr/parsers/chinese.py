@@ -264,10 +264,7 @@ def _totals(lines: Sequence[OcrLine]) -> dict[str, FieldReading]:
     """合计 row (amount, tax) and 价税合计 row (capitals, numeric total)."""
     out: dict[str, FieldReading] = {}
     total_line = find_label(lines, r"价税合计")
-    sum_line = next(
-        (ln for ln in lines if "合计" in compact(ln.text) and "价税" not in compact(ln.text)),
-        None,
-    )
+    sum_line = next((ln for ln in lines if _is_sum_label(compact(ln.text))), None)
     if sum_line is not None:
         row = [ln for ln in _row_of(sum_line, lines)]
         amounts = [(m.group(0), ln) for ln in row for m in re.finditer(AMOUNT_RE, ln.text)]
@@ -307,9 +304,68 @@ def _totals(lines: Sequence[OcrLine]) -> dict[str, FieldReading]:
         numbers = [(m.group(0), ln) for ln in row for m in re.finditer(AMOUNT_RE, ln.text)]
         if numbers:
             out["total"] = _money("total", numbers[-1][0], numbers[-1][1])
+    _settle_by_arithmetic(out, lines, sum_line, total_line)
     for name in ("amount", "tax", "total", "total_capital"):
         out.setdefault(name, FieldReading.missing(name))
     return out
+
+
+def _is_sum_label(text: str) -> bool:
+    """The 合计 row label; its spaced-out characters are often read as one alone."""
+    return ("合计" in text and "价税" not in text) or text in ("合", "计")
+
+
+def _nearby_amounts(label: OcrLine, lines: Sequence[OcrLine]) -> list[tuple[str, Decimal, OcrLine]]:
+    """Amounts right of a label within a few line heights up or down: on a skewed page the
+    row's amounts sit higher or lower than its label."""
+    centre, height = (label.box[1] + label.box[3]) / 2, max(label.height, 1)
+    found = []
+    for ln in lines:
+        if ln.box[0] < label.box[2] or abs((ln.box[1] + ln.box[3]) / 2 - centre) > 2.5 * height:
+            continue
+        for m in re.finditer(AMOUNT_RE, ln.text):
+            value = _amount(m.group(0))
+            if value is not None:
+                found.append((m.group(0), Decimal(value), ln))
+    return found
+
+
+def _settle_by_arithmetic(
+    out: dict[str, FieldReading],
+    lines: Sequence[OcrLine],
+    sum_line: OcrLine | None,
+    total_line: OcrLine | None,
+) -> None:
+    """Let the checks choose between readings: the total is the nearby amount equal to the
+    total in capitals, and amount and tax the nearby pair that adds up to it."""
+    capital = out.get("total_capital")
+    target: Decimal | None = None
+    if capital is not None and capital.value is not None:
+        target = val.chinese_capital_amount(capital.value)
+        if total_line is not None:
+            for raw, value, ln in _nearby_amounts(total_line, lines):
+                if value == target:
+                    out["total"] = _money("total", raw, ln)
+                    break
+    if target is None and "total" in out and out["total"].value is not None:
+        target = Decimal(out["total"].value)
+    amount, tax = out.get("amount"), out.get("tax")
+    consistent = (
+        amount is not None
+        and tax is not None
+        and amount.value is not None
+        and tax.value is not None
+        and Decimal(amount.value) + Decimal(tax.value) == target
+    )
+    if target is None or sum_line is None or consistent:
+        return
+    nearby = [c for c in _nearby_amounts(sum_line, lines) if c[1] != target]
+    for a_raw, a_value, a_line in nearby:
+        for t_raw, t_value, t_line in nearby:
+            if a_value > t_value and a_value + t_value == target:
+                out["amount"] = _money("amount", a_raw, a_line)
+                out["tax"] = _money("tax", t_raw, t_line)
+                return
 
 
 def _row_of(line: OcrLine, lines: Sequence[OcrLine]) -> list[OcrLine]:
