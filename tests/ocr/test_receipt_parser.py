@@ -113,3 +113,21 @@ def test_total_is_cash_minus_change_when_only_a_gst_summary_total_is_read() -> N
     total = parse_receipt(layout(rows, col_width=330)).fields["total"]
     assert total.value == "99.00"
     assert "computed as cash" in total.reasons[0]
+
+
+def test_total_shifted_a_row_by_perspective_is_settled_by_arithmetic() -> None:
+    """The amount beside TOTAL belongs to the CASH row; the one a row up is the total
+    (subtotal + tax and cash - change both give it)."""
+    lines = layout(
+        [
+            ["ABC AUTO PARTS SDN BHD"],
+            ["SUBTOTAL", "441.27"],
+            ["SST 6%", "26.48"],
+            ["", "467.75"],
+            ["TOTAL AMOUNT", "470.00"],
+            ["CASH", "2.25"],
+            ["CHANGE"],
+        ],
+        col_width=330,
+    )
+    assert parse_receipt(lines).fields["total"].value == "467.75"

@@ -468,9 +468,41 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
             return f"{expected:.2f}", expected, anchor, reasons
     if scored:
         best = max(scored, key=lambda s: (s[0], -s[1]))
+        supported = _supported_nearby(lines[best[1]], lines, best[3])
+        if supported is not None:
+            return supported[0], supported[1], [lines[best[1]], supported[2]], reasons
         if paid is not None and change is not None and paid - change != best[3]:
             reasons.append(f"cash {paid} minus change {change} is not the total {best[3]}")
         return best[2], best[3], best[4], reasons
+    return None
+
+
+def _supported_nearby(
+    label: OcrLine, lines: list[OcrLine], chosen: Decimal
+) -> tuple[str, Decimal, OcrLine] | None:
+    """On a skewed or warped photo the amount beside TOTAL may belong to the next row. If the
+    chosen amount has no arithmetic support but an amount a row away does (two other
+    amounts on the page add up to it: subtotal + tax, or cash - change), take that one."""
+    centre, height = (label.box[1] + label.box[3]) / 2, max(label.height, 1)
+    everything = [(raw, value, ln) for ln in lines for raw, value in amounts_in(ln.text)]
+
+    def support(value: Decimal, line: OcrLine) -> bool:
+        """Subtotal + tax printed above it, or cash - change printed below it."""
+        above = [v for _, v, ln in everything if ln.box[3] <= line.box[1] + 2 and v > 0]
+        below = [v for _, v, ln in everything if ln.box[1] >= line.box[3] - 2]
+        return any(a + b == value for a in above for b in above if a != b) or any(
+            a - b == value for a in below for b in below if a != b
+        )
+
+    chosen_line = next(
+        (ln for _, v, ln in everything if v == chosen and ln.box[0] > label.box[0]), label
+    )
+    if support(chosen, chosen_line):
+        return None
+    for raw, value, ln in everything:
+        near = abs((ln.box[1] + ln.box[3]) / 2 - centre) <= 1.5 * height
+        if near and ln.box[0] > label.box[0] and value != chosen and support(value, ln):
+            return raw, value, ln
     return None
 
 
