@@ -28,7 +28,9 @@ KEYWORDS: dict[DocType, list[str]] = {
         "销售方",
         "开票日期",
     ],
-    "repair_invoice": ["维修", "修理", "车牌号", "车架号", "工时", "配件"],
+    # Words a repair invoice prints and a VAT invoice from a garage does not: a company
+    # name such as 某某汽车维修服务有限公司 alone does not make a repair invoice.
+    "repair_invoice": ["车牌号", "车架号", "维修结算", "机动车维修", "工时费", "维修项目", "送修"],
     "receipt": [
         "TOTAL",
         "RECEIPT",
@@ -64,9 +66,7 @@ def classify_text(text: str) -> Classification:
         haystack = spaced if doc_type == "receipt" else compact
         scores[doc_type] = sum(word in haystack for word in words)
     invoice = scores["vat_invoice"]
-    if invoice >= MIN_SCORE and (
-        scores["repair_invoice"] >= 2 or ("维修" in compact and "发票" in compact)
-    ):
+    if invoice >= MIN_SCORE and scores["repair_invoice"] >= 1:
         scores["repair_invoice"] += invoice
     else:
         scores["repair_invoice"] = 0

@@ -13,6 +13,7 @@ from autoclaim.ocr.classify import classify_text
         ("增值税普通发票 发票代码 发票号码 价税合计 购买方 销售方", "vat_invoice"),
         ("机动车维修 增值税发票 发票代码 发票号码 价税合计 车牌号", "repair_invoice"),
         ("ABC SDN BHD\nTOTAL 12.50\nCASH 20.00\nCHANGE 7.50", "receipt"),
+        ("增值税普通发票 发票代码 发票号码 价税合计 名称:江苏汽车维修服务有限公司", "vat_invoice"),
     ],
 )
 def test_document_types_from_keywords(text: str, expected: str) -> None:
