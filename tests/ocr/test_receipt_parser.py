@@ -4,7 +4,13 @@ from datetime import date
 
 import pytest
 
-from autoclaim.ocr.parsers.receipt import amounts_in, fix_confusables, parse_date, parse_receipt
+from autoclaim.ocr.parsers.receipt import (
+    amounts_in,
+    fix_confusables,
+    parse_date,
+    parse_receipt,
+    tidy_company,
+)
 from tests.ocr.lines import layout
 
 RECEIPT = [
@@ -93,6 +99,10 @@ def test_amounts_accept_either_decimal_separator() -> None:
         pytest.approx(4),
         pytest.approx(1234.5),
     ]
+
+
+def test_company_suffix_glued_to_name_and_reg_number_dropped() -> None:
+    assert tidy_company("KING'S CONFECTIONERYS/B 273500-U (KSB)") == "KING'S CONFECTIONERY S/B"
 
 
 def test_confusables_fixed_by_context() -> None:

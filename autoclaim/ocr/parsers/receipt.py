@@ -152,7 +152,7 @@ def amounts_in(text: str) -> list[tuple[str, Decimal]]:
     return found
 
 
-FULL_WIDTH = str.maketrans("：，（）；．", ":,();.")
+FULL_WIDTH = str.maketrans("：，（）；．、！", ":,();.,!")
 
 
 def _clean(text: str) -> str:
@@ -163,6 +163,7 @@ def _clean(text: str) -> str:
 def tidy_company(text: str) -> str:
     """Drop what follows the company suffix when it holds digits (registration numbers,
     branch codes) and put back the spaces OCR loses around SDN BHD and (M)."""
+    text = re.sub(r"(?<=[A-Z])S/B(?![A-Z])", " S/B", text)
     suffixes = list(re.finditer(r"SDN\.?\s*BHD\.?|\bBHD\.?|BERHAD|\bS/B(?![A-Z])", text, re.I))
     if suffixes and re.search(r"\d", text[suffixes[-1].end() :]):
         text = text[: suffixes[-1].end()]
