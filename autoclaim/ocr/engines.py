@@ -262,9 +262,25 @@ def respace(rapid_text: str, tesseract_text: str) -> str:
             and (op == "insert" or set(rapid_nospace[a0:a1]) <= PUNCTUATION)
         ):
             out.append(tess[b0:b1])
+        elif op == "replace" and a1 - a0 == 1 and b1 - b0 == 1:
+            out.append(_settle_char(rapid_nospace, a0, tess[b0]))
         elif op in ("replace", "delete"):
             out.append(rapid_nospace[a0:a1])
     return "".join(out)
+
+
+def _settle_char(rapid: str, at: int, tess_char: str) -> str:
+    """One character the engines read differently: the digit among digits or the letter
+    among letters wins (28I1 -> 2811, JA1AN -> JALAN); otherwise RapidOCR's reading."""
+    mine = rapid[at]
+    around = rapid[max(0, at - 1) : at] + rapid[at + 1 : at + 2]
+    if len(around) < 2:
+        return mine
+    if around.isdigit() and tess_char.isdigit() and mine.isalpha():
+        return tess_char
+    if around.isalpha() and tess_char.isalpha() and mine.isdigit():
+        return tess_char.upper() if around.isupper() else tess_char
+    return mine
 
 
 class CombinedEngine:

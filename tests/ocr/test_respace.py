@@ -29,3 +29,9 @@ def test_merge_uses_only_words_inside_the_line() -> None:
     merged = merge_spacing([line], words)
     assert merged[0].text == "TOTAL RM"
     assert [w.text for w in merged[0].words] == ["TOTAL", "RM"]
+
+
+def test_engines_disagreeing_on_one_character_settle_by_its_neighbours() -> None:
+    assert respace("LOTP.T.28I1,JALAN", "LOT P.T. 2811, JALAN") == "LOT P.T. 2811, JALAN"
+    assert respace("JA1ANAMPANG", "JALAN AMPANG") == "JALAN AMPANG"
+    assert respace("14/03/2018", "1470372018") == "14/03/2018"  # slashes are not digits
