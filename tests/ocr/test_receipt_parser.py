@@ -105,8 +105,15 @@ def test_company_suffix_glued_to_name_and_reg_number_dropped() -> None:
     assert tidy_company("KING'S CONFECTIONERYS/B 273500-U (KSB)") == "KING'S CONFECTIONERY S/B"
 
 
+def test_misread_company_suffix_and_reg_line_as_seller() -> None:
+    assert tidy_company("99 SPEED MARTS/D (519537-X)") == "99 SPEED MART S/B"
+    lines = layout([["COMPANY REG NO.: 75495-W"], ["GL HANDICRAFT & TAILORING"], ["TOTAL", "9.00"]])
+    assert parse_receipt(lines).fields["seller"].value == "GL HANDICRAFT & TAILORING"
+
+
 def test_confusables_fixed_by_context() -> None:
     assert fix_confusables("L0T 8110O JOHOR, C0. SAN BHD") == "LOT 81100 JOHOR, CO. SDN BHD"
+    assert fix_confusables("BEMED SAN. BHD.") == "BEMED SDN. BHD."
 
 
 def test_total_is_cash_minus_change_when_only_a_gst_summary_total_is_read() -> None:

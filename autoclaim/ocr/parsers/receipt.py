@@ -58,7 +58,8 @@ STATES = re.compile(
     re.IGNORECASE,
 )
 NOT_COMPANY = re.compile(
-    r"(TAX\s*INVOICE|INVOICE|RECEIPT|WELCOME|CASH\s*(SALES|BILL)|^TEL|^FAX|GST|^DATE|THANK)",
+    r"(TAX\s*INVOICE|INVOICE|RECEIPT|WELCOME|CASH\s*(SALES|BILL)|^TEL|^FAX|GST|^DATE|THANK|"
+    r"REG\.?\s*NO|CO\.?\s*NO\b|COMPANY\s*NO)",
     re.IGNORECASE,
 )
 ADDRESS_STOP = re.compile(
@@ -163,6 +164,7 @@ def _clean(text: str) -> str:
 def tidy_company(text: str) -> str:
     """Drop what follows the company suffix when it holds digits (registration numbers,
     branch codes) and put back the spaces OCR loses around SDN BHD and (M)."""
+    text = re.sub(r"S/[D8](?=\W*$|\s*\(?\d)", "S/B", text)  # S/B misread, before a reg no.
     text = re.sub(r"(?<=[A-Z])S/B(?![A-Z])", " S/B", text)
     suffixes = list(re.finditer(r"SDN\.?\s*BHD\.?|\bBHD\.?|BERHAD|\bS/B(?![A-Z])", text, re.I))
     if suffixes and re.search(r"\d", text[suffixes[-1].end() :]):
@@ -331,7 +333,7 @@ def fix_confusables(text: str) -> str:
         return token
 
     text = re.sub(r"[A-Z0-9]{2,}", fix, text)
-    return re.sub(r"\bS[AO0]N\.?\s*BHD\b", "SDN BHD", text)
+    return re.sub(r"\bS[AO0]N(?=\.?\s*BHD\b)", "SDN", text)
 
 
 def _field(
