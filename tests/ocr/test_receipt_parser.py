@@ -70,6 +70,11 @@ def test_total_falls_back_to_cash_minus_change_when_label_is_misread() -> None:
     assert parsed.fields["total"].value == "85.10"
 
 
+def test_total_label_glued_to_a_misread_word() -> None:
+    lines = layout([["ABC TRADING SDN BHD"], ["TotalSaies Inciucive GST:", "18.00"]], col_width=400)
+    assert parse_receipt(lines).fields["total"].value == "18.00"
+
+
 def test_missing_fields_say_so() -> None:
     parsed = parse_receipt(layout([["HELLO WORLD"]]))
     assert parsed.fields["total"].status == "missing"

@@ -89,6 +89,7 @@ TOTAL_LABELS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"TOTAL\s*(SALES?|AMOUNT|AMT|PAYABLE|RM|\(RM\))", re.I), 7),
     (re.compile(r"AMOUNT\s*(DUE|PAYABLE)|\bNET\s*AMOUNT|\bTOTAL\b|\bJUMLAH\b", re.I), 6),
     (re.compile(r"^\W*(DUE|BALANCE\s*DUE)\W*$", re.I), 5),
+    (re.compile(r"TOTAL", re.I), 5),  # glued to a misread word: TOTALSAIES
 ]
 NOT_TOTAL = re.compile(
     r"SUB\s*-?\s*TOTAL|TOTAL\s*(QTY|QUANTITY|ITEMS?|DISC|DISCOUNT|SAVING|GST|TAX|SST|EXCL|"
