@@ -7,6 +7,7 @@ import pytest
 from autoclaim.ocr.parsers.receipt import (
     amounts_in,
     fix_confusables,
+    fix_word_breaks,
     parse_date,
     parse_receipt,
     tidy_company,
@@ -114,6 +115,13 @@ def test_misread_company_suffix_and_reg_line_as_seller() -> None:
     assert tidy_company("99 SPEED MARTS/D (519537-X)") == "99 SPEED MART S/B"
     lines = layout([["COMPANY REG NO.: 75495-W"], ["GL HANDICRAFT & TAILORING"], ["TOTAL", "9.00"]])
     assert parse_receipt(lines).fields["seller"].value == "GL HANDICRAFT & TAILORING"
+
+
+def test_address_words_run_together_are_split() -> None:
+    assert fix_word_breaks("19,JALANKANCIL, 40.300 SHAH ALAM, SELANGORD.E.") == (
+        "19,JALAN KANCIL, 40300 SHAH ALAM, SELANGOR D.E."
+    )
+    assert fix_word_breaks("DAMANSARAUTAMA") == "DAMANSARA UTAMA"
 
 
 def test_confusables_fixed_by_context() -> None:

@@ -313,7 +313,16 @@ def fix_word_breaks(text: str) -> str:
         joined = match.group(1) + match.group(2)
         return joined if joined in ADDRESS_WORDS else match.group(0)
 
-    return re.sub(r"\b([A-Z]{1,6}) ([A-Z]{1,8})\b", join, text)
+    text = re.sub(r"\b([A-Z]{1,6}) ([A-Z]{1,8})\b", join, text)
+    # Street words run into the name after them: JALANKANCIL, JLNTSJ2, SELANGORD.E.
+    text = re.sub(
+        r"\b(JALAN|JLN|TAMAN|TMN|LORONG|PERSIARAN|PERBANDARAN|SEKSYEN|SELANGOR|KAMPUNG)"
+        r"(?=[A-Z0-9]{2,}|D\.E\.)",
+        r"\1 ",
+        text,
+    )
+    text = re.sub(r"(?<![\d.])(\d{2})[.,](\d{3})(?= [A-Z])", r"\1\2", text)  # 40.300 SHAH ALAM
+    return re.sub(r"^NO,", "NO.", text)
 
 
 def fix_confusables(text: str) -> str:
