@@ -136,9 +136,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def bench_receipts(
-    reader: DocumentReader, folder: Path, limit: int | None, cache: Path | None
+    reader: DocumentReader, folder: Path, limit: int | None, cache: Path | None, offset: int = 0
 ) -> dict[str, object]:
-    images = sorted((folder / "images").glob("*.jpg"))[:limit]
+    images = sorted((folder / "images").glob("*.jpg"))[offset:][:limit]
     stats: dict[str, dict[str, list[int]]] = {e: defaultdict(lambda: [0, 0, 0]) for e in ENGINES}
     times: dict[str, list[float]] = defaultdict(list)
     failures: dict[str, list[str]] = defaultdict(list)
@@ -267,6 +267,9 @@ def main() -> None:
         "--receipts", type=Path, help="folder with images/ and keys/ (SROIE layout)"
     )
     parser.add_argument("--receipt-limit", type=int, default=None)
+    parser.add_argument(
+        "--receipt-offset", type=int, default=0, help="skip the first N receipts (by name)"
+    )
     parser.add_argument("--synthetic", type=int, default=0, help="number of generated documents")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
@@ -284,7 +287,9 @@ def main() -> None:
     reader.tesseract.timeout_s = args.tesseract_timeout
     report: dict[str, object] = {}
     if args.receipts:
-        report["receipts"] = bench_receipts(reader, args.receipts, args.receipt_limit, args.cache)
+        report["receipts"] = bench_receipts(
+            reader, args.receipts, args.receipt_limit, args.cache, args.receipt_offset
+        )
     if args.synthetic:
         report["synthetic"] = bench_synthetic(
             reader, args.synthetic, args.seed, args.cache, args.tesseract_every
