@@ -64,7 +64,12 @@ class DocumentReader:
         self.engine = engine
         self.rapid = RapidOcrEngine(threads=threads)
         self.tesseract = TesseractEngine()
+        # Pre-processing steps, each switchable so its effect can be measured
+        # (scripts/ablate_ocr_preprocess.py).
         self.remove_stamps = True
+        self.stretch_contrast = True
+        self.fix_orientation = True
+        self.deskew = True
 
     def read(
         self, data: bytes, filename: str | None = None, doc_type: DocType | None = None
@@ -113,19 +118,21 @@ class DocumentReader:
             image, stamped = preprocess.remove_red_stamps(image)
             if stamped:
                 notes.append(f"page {index + 1}: red seal removed before reading")
-        image, stretched = preprocess.improve_contrast(image)
+        stretched = False
+        if self.stretch_contrast:
+            image, stretched = preprocess.improve_contrast(image)
         if stretched:
             notes.append(f"page {index + 1}: low contrast, stretched")
         page = self.rapid.read(image, "chi_sim")
-        if preprocess.page_turned_sideways(page):
+        if self.fix_orientation and preprocess.page_turned_sideways(page):
             image = preprocess.rotate(image, 90)
             page = self.rapid.read(image, "chi_sim")
             notes.append(f"page {index + 1}: turned by 90 degrees")
-        if preprocess.page_upside_down(page):
+        if self.fix_orientation and preprocess.page_upside_down(page):
             image = preprocess.rotate(image, 180)
             page = self.rapid.read(image, "chi_sim")
             notes.append(f"page {index + 1}: upside down, turned by 180 degrees")
-        angle = preprocess.deskew_angle(page)
+        angle = preprocess.deskew_angle(page) if self.deskew else None
         if angle is not None:
             image = preprocess.rotate(image, angle)
             page = self.rapid.read(image, "chi_sim")
