@@ -59,8 +59,8 @@ def serve(
 def _register_area_commands() -> None:
     """Each area adds its commands from its own `commands` module (one line each here)."""
     registrars: list[str] = [
-        "autoclaim.inference.commands",
-        # "autoclaim.ocr.commands",        (ocr)
+        "autoclaim.inference.commands",  # (assess, train, evaluate)
+        "autoclaim.ocr.commands",  # (ocr)
         "autoclaim.estimate.commands",  # (price-book)
         "autoclaim.claims.commands",  # (keys create, db upgrade)
     ]

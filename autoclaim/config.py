@@ -76,6 +76,11 @@ class Settings(BaseSettings):
         default=None,
         description="Import path 'module:Class' of the document reader; default: the OCR engine.",
     )
+    ocr_engine: Literal["auto", "tesseract", "rapidocr", "combined"] = Field(
+        default="auto",
+        description="OCR engine; auto picks the benchmark's best per document type.",
+    )
+    ocr_threads: int = Field(default=2, ge=1, description="Threads per OCR engine.")
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file under `var_dir`."""

@@ -1,0 +1,331 @@
+"""OCR engines behind one interface: a page image in, text lines with boxes and confidences out.
+
+Two engines are supported: Tesseract (through pytesseract; the baseline, keeps the spaces
+between English words) and RapidOCR (PP-OCRv4 ONNX models shipped inside the
+`rapidocr-onnxruntime` wheel; reads far more characters right, above all Chinese, but drops
+spaces between English words). `CombinedEngine` reads with RapidOCR and takes the word
+spacing from Tesseract's reading of the same line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any, Literal, Protocol
+
+import numpy as np
+import pytesseract
+from PIL import Image
+
+from autoclaim.ocr.errors import OcrEngineError
+
+Box = tuple[int, int, int, int]
+Language = Literal["eng", "chi_sim"]
+EngineName = Literal["tesseract", "rapidocr", "combined"]
+ENGINE_NAMES: tuple[EngineName, ...] = ("tesseract", "rapidocr", "combined")
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    """One word (Tesseract) with its box in page pixels."""
+
+    text: str
+    box: Box
+    confidence: float
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """One line of text as the engine read it, in page pixels."""
+
+    text: str
+    box: Box
+    confidence: float
+    words: tuple[OcrWord, ...] = ()
+    upside_down: bool = False  # the engine's line classifier saw it rotated by 180 degrees
+
+    @property
+    def height(self) -> int:
+        return self.box[3] - self.box[1]
+
+    @property
+    def width(self) -> int:
+        return self.box[2] - self.box[0]
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """All lines of one page image, top to bottom."""
+
+    lines: list[OcrLine]
+    width: int
+    height: int
+    engine: str
+    warnings: list[str] = field(default_factory=list)
+    skew_deg: float = 0.0  # median angle of the detected text lines (clockwise positive)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+class OcrEngine(Protocol):
+    """Anything that turns a page image into lines."""
+
+    name: str
+
+    def read(self, image: Image.Image, language: Language = "eng") -> OcrPage: ...
+
+
+def _box_from_points(points: Any) -> Box:
+    arr = np.asarray(points, dtype=np.float32).reshape(-1, 2)
+    return (
+        int(arr[:, 0].min()),
+        int(arr[:, 1].min()),
+        int(np.ceil(arr[:, 0].max())),
+        int(np.ceil(arr[:, 1].max())),
+    )
+
+
+class TesseractEngine:
+    """Tesseract 5 through pytesseract; one process per page, bounded by a timeout."""
+
+    name = "tesseract"
+
+    def __init__(self, timeout_s: float = 30.0, psm: int = 6) -> None:
+        self.timeout_s = timeout_s
+        self.psm = psm
+
+    def _lang(self, language: Language) -> str:
+        return "chi_sim+eng" if language == "chi_sim" else "eng"
+
+    def read_words(self, image: Image.Image, language: Language = "eng") -> list[list[OcrWord]]:
+        """Words grouped into Tesseract's lines."""
+        try:
+            data = pytesseract.image_to_data(
+                image.convert("L"),
+                lang=self._lang(language),
+                config=f"--psm {self.psm}",
+                output_type=pytesseract.Output.DICT,
+                timeout=self.timeout_s,
+            )
+        except pytesseract.TesseractNotFoundError as exc:
+            raise OcrEngineError(f"tesseract binary not found: {exc}") from exc
+        except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
+            raise OcrEngineError(f"tesseract gave up after {self.timeout_s:.0f} s: {exc}") from exc
+        except pytesseract.TesseractError as exc:
+            raise OcrEngineError(f"tesseract failed: {exc}") from exc
+        lines: dict[tuple[int, int, int], list[OcrWord]] = {}
+        for i, text in enumerate(data["text"]):
+            text = str(text).strip()
+            conf = float(data["conf"][i])
+            if not text or conf < 0:
+                continue
+            x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
+            key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+            lines.setdefault(key, []).append(OcrWord(text, (x, y, x + w, y + h), conf / 100.0))
+        return [sorted(words, key=lambda w: w.box[0]) for words in lines.values()]
+
+    def read(self, image: Image.Image, language: Language = "eng") -> OcrPage:
+        lines = []
+        for words in self.read_words(image, language):
+            joiner = "" if language == "chi_sim" else " "
+            text = joiner.join(w.text for w in words)
+            if language == "chi_sim":
+                text = _join_cjk(words)
+            box = (
+                min(w.box[0] for w in words),
+                min(w.box[1] for w in words),
+                max(w.box[2] for w in words),
+                max(w.box[3] for w in words),
+            )
+            conf = float(np.mean([w.confidence for w in words]))
+            lines.append(OcrLine(text, box, conf, tuple(words)))
+        lines.sort(key=lambda ln: (ln.box[1], ln.box[0]))
+        return OcrPage(lines, image.width, image.height, self.name)
+
+
+def _join_cjk(words: list[OcrWord]) -> str:
+    """chi_sim splits every Chinese character into a word; keep spaces only between Latin."""
+    out = ""
+    for word in words:
+        if out and out[-1].isascii() and word.text[0].isascii() and out[-1].isalnum():
+            out += " "
+        out += word.text
+    return out
+
+
+_RAPID_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _rapidocr(threads: int) -> Any:
+    """The RapidOCR models, loaded once per process (they ship inside the wheel)."""
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError as exc:  # pragma: no cover - declared dependency
+        raise OcrEngineError("rapidocr-onnxruntime is not installed") from exc
+    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False)
+
+
+class RapidOcrEngine:
+    """RapidOCR (PP-OCRv4 det + rec, line direction classifier), models loaded once."""
+
+    name = "rapidocr"
+
+    def __init__(self, threads: int = 2, max_side: int = 1600, min_score: float = 0.5) -> None:
+        self.threads = threads
+        self.max_side = max_side
+        self.min_score = min_score
+
+    def read(self, image: Image.Image, language: Language = "eng") -> OcrPage:
+        engine = _rapidocr(self.threads)
+        rgb = image.convert("RGB")
+        scale = 1.0
+        if max(rgb.size) > self.max_side:
+            scale = self.max_side / max(rgb.size)
+            rgb = rgb.resize(
+                (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))),
+                Image.Resampling.LANCZOS,
+            )
+        bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
+        with _RAPID_LOCK:  # onnxruntime sessions are shared; one page at a time
+            boxes, _ = engine.text_det(bgr)
+            if boxes is None or len(boxes) == 0:
+                return OcrPage([], image.width, image.height, self.name)
+            boxes = engine.sorted_boxes(boxes)
+            crops = engine.get_crop_img_list(bgr, boxes)
+            crops, cls_res, _ = engine.text_cls(crops)
+            rec_res, _ = engine.text_rec(crops, False)
+        angles = [_line_angle(np.asarray(p)) for p in boxes]
+        skew = float(np.median([a for a in angles if a is not None] or [0.0]))
+        lines = []
+        for points, (label, cls_score), rec in zip(boxes, cls_res, rec_res, strict=True):
+            text, score = str(rec[0]).strip(), float(rec[1])
+            if not text or score < self.min_score:
+                continue
+            x0, y0, x1, y1 = _box_from_points(np.asarray(points) / scale)
+            box = (max(0, x0), max(0, y0), min(image.width, x1), min(image.height, y1))
+            flipped = label == "180" and float(cls_score) >= 0.9
+            lines.append(OcrLine(text, box, score, upside_down=flipped))
+        return OcrPage(lines, image.width, image.height, self.name, skew_deg=skew)
+
+
+def _line_angle(points: np.ndarray) -> float | None:
+    """Angle of a detected line's top edge in degrees, for lines long enough to tell."""
+    (x0, y0), (x1, y1) = points[0], points[1]
+    if abs(x1 - x0) < 3 * max(1.0, float(np.linalg.norm(points[3] - points[0]))):
+        return None
+    return float(np.degrees(np.arctan2(y1 - y0, x1 - x0)))
+
+
+PUNCTUATION = set(",.")
+
+
+def respace(rapid_text: str, tesseract_text: str) -> str:
+    """RapidOCR's characters with the spacing and punctuation of Tesseract's reading.
+
+    Characters are aligned case-insensitively. A space goes into the RapidOCR text wherever
+    Tesseract put one between two characters both engines read; where the two disagree only
+    on punctuation (RapidOCR swaps `,` and `.` and drops commas), Tesseract's is kept.
+    """
+    rapid = rapid_text.strip()
+    if not tesseract_text.strip() or not rapid:
+        return rapid_text
+    tess_chars: list[str] = []
+    space_before: list[bool] = []
+    pending = False
+    for ch in tesseract_text.strip():
+        if ch.isspace():
+            pending = True
+            continue
+        tess_chars.append(ch)
+        space_before.append(pending)
+        pending = False
+    tess = "".join(tess_chars)
+    rapid_nospace = rapid.replace(" ", "")
+    matcher = difflib.SequenceMatcher(None, rapid_nospace.lower(), tess.lower(), autojunk=False)
+    out: list[str] = []
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "insert" and a0 == 0 and b1 - b0 == 1 and tess[b0].isalnum():
+            out.append(tess[b0])  # RapidOCR's box clipped the first character
+        elif op == "equal":
+            for k in range(a1 - a0):
+                if out and space_before[b0 + k]:
+                    out.append(" ")
+                out.append(rapid_nospace[a0 + k])
+        elif (
+            op in ("replace", "insert")
+            and set(tess[b0:b1]) <= PUNCTUATION
+            and (op == "insert" or set(rapid_nospace[a0:a1]) <= PUNCTUATION)
+        ):
+            out.append(tess[b0:b1])
+        elif op == "replace" and a1 - a0 == 1 and b1 - b0 == 1:
+            out.append(_settle_char(rapid_nospace, a0, tess[b0]))
+        elif op in ("replace", "delete"):
+            out.append(rapid_nospace[a0:a1])
+    return "".join(out)
+
+
+def _settle_char(rapid: str, at: int, tess_char: str) -> str:
+    """One character the engines read differently: the digit among digits or the letter
+    among letters wins (28I1 -> 2811, JA1AN -> JALAN); otherwise RapidOCR's reading."""
+    mine = rapid[at]
+    around = rapid[max(0, at - 1) : at] + rapid[at + 1 : at + 2]
+    if len(around) < 2:
+        return mine
+    if around.isdigit() and tess_char.isdigit() and mine.isalpha():
+        return tess_char
+    if around.isalpha() and tess_char.isalpha() and mine.isdigit():
+        return tess_char.upper() if around.isupper() else tess_char
+    return mine
+
+
+class CombinedEngine:
+    """RapidOCR's lines and characters, Tesseract's spaces between English words."""
+
+    name = "combined"
+
+    def __init__(
+        self, rapid: RapidOcrEngine | None = None, tesseract: TesseractEngine | None = None
+    ):
+        self.rapid = rapid or RapidOcrEngine()
+        self.tesseract = tesseract or TesseractEngine()
+
+    def read(self, image: Image.Image, language: Language = "eng") -> OcrPage:
+        page = self.rapid.read(image, language)
+        if language != "eng" or not page.lines:
+            return replace(page, engine=self.name)
+        words = [w for line in self.tesseract.read_words(image, language) for w in line]
+        return replace(page, lines=merge_spacing(page.lines, words), engine=self.name)
+
+
+def merge_spacing(lines: list[OcrLine], words: list[OcrWord]) -> list[OcrLine]:
+    """Give each RapidOCR line the spacing of the Tesseract words whose centres fall inside it."""
+    merged = []
+    for line in lines:
+        x0, y0, x1, y1 = line.box
+        pad = max(2, line.height // 4)
+        inside = [
+            w
+            for w in words
+            if x0 - pad <= (w.box[0] + w.box[2]) / 2 <= x1 + pad
+            and y0 - pad <= (w.box[1] + w.box[3]) / 2 <= y1 + pad
+        ]
+        inside.sort(key=lambda w: w.box[0])
+        tess_text = " ".join(w.text for w in inside)
+        merged.append(replace(line, text=respace(line.text, tess_text), words=tuple(inside)))
+    return merged
+
+
+def make_engine(name: EngineName, threads: int = 2) -> OcrEngine:
+    """An engine by name; unknown names fail loudly."""
+    if name == "tesseract":
+        return TesseractEngine()
+    if name == "rapidocr":
+        return RapidOcrEngine(threads=threads)
+    if name == "combined":
+        return CombinedEngine(RapidOcrEngine(threads=threads), TesseractEngine())
+    raise OcrEngineError(f"unknown OCR engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")

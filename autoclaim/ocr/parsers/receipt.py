@@ -1,0 +1,628 @@
+"""English receipts and simple invoices: seller, date, address, total, line items.
+
+Rules follow how receipts are laid out, not one template: the seller is the business name
+near the top (a line with SDN BHD, ENTERPRISE, ... wins over a person's name above it), the
+address is the block of lines under it up to the first phone/tax-id line, the date is the
+first date near a DATE label (or anywhere), and the total is the amount on the row of the
+strongest TOTAL label, checked against cash paid minus change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from autoclaim.ocr.engines import OcrLine
+from autoclaim.ocr.layout import right_of, rows, union_box
+from autoclaim.ocr.types import CheckResult, FieldReading, LineItem
+
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+    )
+}
+_DATE_PATTERNS = [
+    # 25/12/2018, 29-12-2017, 25.12.2018, 25/12/18
+    re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/-])"),
+    # the same run into the time without a space: 25/12/20188:13:39, 09/02/1711:12
+    re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?=\d{1,2}\s?:\s?\d{2})"),
+    # 2018-12-25, 2018/12/25
+    re.compile(r"(?<!\d)(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?!\d)"),
+    # 25 DEC 2018, 25-Dec-18, 25DEC2018, 10 0CT 2017 (O read as 0)
+    re.compile(
+        r"(?<!\d)(\d{1,2})[\s/-]?(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|0CT|NOV|DEC)[A-Z]*"
+        r"[\s/,-]*(\d{4}|\d{2})(?!\d)",
+        re.IGNORECASE,
+    ),
+]
+AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\s?[.,]\s?(\d{2})(?![\d])")
+COMPANY_WORDS = re.compile(
+    r"(\bSDN\.?\s*BHD|\bBHD\b|BERHAD|\bS/B\b|ENTERPRISES?\b|TRADING|\bCO\b\.?|\bCOMPANY\b|"
+    r"\bLTD\b|LIMITED|\bINC\b|\bLLC\b|\bPLC\b|GMBH|PERNIAGAAN|SYARIKAT|HOLDINGS?\b|"
+    r"INDUSTRIES)",
+    re.IGNORECASE,
+)
+COMPANY_SUFFIX_ONLY = re.compile(
+    r"^\W*(CO\.?\s*)?(\(M\)\s*)?(SDN\.?\s*BHD|BHD|BERHAD|S/B)\W*$", re.I
+)
+TRAILING_REG_NO = re.compile(
+    r"\s*[(\[]\s*(CO\.?\s*)?(REG\.?\s*)?(NO\.?)?[:\s]*[A-Z]{0,3}\d{3,}[\d\s]*-?\s*[A-Z]?\s*[)\]]?\s*$"
+)
+STATES = re.compile(
+    r"^\W*(JOHOR|SELANGOR|KUALA LUMPUR|PAHANG|PERAK|KEDAH|MELAKA|MALACCA|NEGERI SEMBILAN|"
+    r"PENANG|PULAU PINANG|KELANTAN|TERENGGANU|PERLIS|SABAH|SARAWAK|PUTRAJAYA|LABUAN|MALAYSIA|"
+    r"DARUL\s+\w+|WILAYAH\s*PERSEKUTUAN|W\.?\s*P\.?)[\s,.A-Z]*$",
+    re.IGNORECASE,
+)
+NOT_COMPANY = re.compile(
+    r"(TAX\s*INVOICE|INVOICE|RECEIPT|WELCOME|CASH\s*(SALES|BILL)|^TEL|^FAX|GST|^DATE|THANK|"
+    r"REG\.?\s*NO|CO\.?\s*NO\b|COMPANY\s*NO)",
+    re.IGNORECASE,
+)
+ADDRESS_STOP = re.compile(
+    r"(\bTEL\b|TEL[:.]|PHONE|\bFAX\b|H/?P|GST|\bREG\b|\bCO\.?\s*REG|SST|TAX\s*INVOICE|INVOICE|"
+    r"RECEIPT|E-?MAIL|@|WWW\.|HTTP|\bID\s*[:.]|\bNO\s*[:.]?\s*\d{6,}|CASH\s*(SALES|BILL)|"
+    r"DOCUMENT|\bDATE\b|CASHIER|OPEN\s+DAILY|BUSINESS\s+HOURS|\bMOBILE\b|\d{9,})",
+    re.IGNORECASE,
+)
+REG_NO = re.compile(
+    r"^[\s(\[]*(CO\.?\s*(REG\.?)?\s*(NO)?\.?[:\s]*)?[A-Z]{0,3}\d{4,}[\s-]*[A-Z]?[\s)\]]*$"
+)
+REG_LINE = re.compile(
+    r"\(?\s*(CO\.?\s*)?(REG|COMPANY|CO\b|BR\b|ROC|GST)[^)]*\d{4,}|\(\s*\d{4,}[\s-]*[A-Z]\s*\)",
+    re.IGNORECASE,
+)
+PHONE = re.compile(r"^\W*\(?0\d{1,2}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\W*$")
+ADDRESS_START = re.compile(
+    r"\d|\b(LOT|NO|JALAN|JLN|TAMAN|TMN|LORONG|BATU|KAMPUNG|KG|BANGUNAN|PLAZA|FLOOR|LEVEL|"
+    r"BLOCK|BLK|WISMA|MENARA|STREET|ROAD|AVENUE|BUKIT|PERSIARAN|LEBUH)\b",
+    re.IGNORECASE,
+)
+POSTCODE = re.compile(r"(?<![\dA-Z])[\dB]\d{4}(?!\d)")
+TOTAL_LABELS: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"ROUND(ED|ING)?\s*(ED)?\s*TOTAL|TOTAL\s*ROUND(ED)?", re.I), 9),
+    (re.compile(r"GRAND\s*TOTAL|NETT?\s*TOTAL|TOTAL\s*(AMOUNT|AMT)?\s*(DUE|PAYABLE)", re.I), 8),
+    (re.compile(r"TOTAL\s*(INCL|INC|INCLUSIVE|INCLUDING|W/?)\.?\s*(OF\s*)?(GST|SST|TAX)", re.I), 8),
+    (re.compile(r"TOTAL\s*(SALES?|AMOUNT|AMT|PAYABLE|RM|\(RM\))", re.I), 7),
+    (re.compile(r"AMOUNT\s*(DUE|PAYABLE)|\bNET\s*AMOUNT|\bTOTAL\b|\bJUMLAH\b", re.I), 6),
+    (re.compile(r"^\W*(DUE|BALANCE\s*DUE)\W*$", re.I), 5),
+    (re.compile(r"TOTAL", re.I), 5),  # glued to a misread word: TOTALSAIES
+]
+NOT_TOTAL = re.compile(
+    r"SUB\s*-?\s*TOTAL|TOTAL\s*(QTY|QUANTITY|ITEMS?|DISC|DISCOUNT|SAVING|GST|TAX|SST|EXCL|"
+    r"EXCLUDING|W/?O|BEFORE|ITEM)|(EXCL|EXCLUDING|BEFORE)\s*(GST|TAX)|GST\s*SUMMARY|"
+    r"NO\.?\s*OF\s*ITEMS|TOTAL\s*NO|TOT\w*\s*Q|SAVING|INCLUDED\s*GST",
+    re.I,
+)
+PAID = re.compile(
+    r"\bCASH\b|\bTENDER|\bPAID\b|\bPAYMENT\b|\bPAY\b|\bVISA\b|\bMASTER|\bCREDIT\b", re.I
+)
+CHANGE = re.compile(r"\bCHANGE\b|\bBAKI\b", re.I)
+
+
+@dataclass(frozen=True)
+class ReceiptParse:
+    fields: dict[str, FieldReading]
+    line_items: list[LineItem]
+    checks: list[CheckResult]
+
+
+def parse_date(text: str) -> tuple[str, date] | None:
+    """The first plausible date in the text: (text as printed, the date)."""
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            raw = match.group(0).strip()
+            parsed = _to_date(match)
+            if parsed is not None:
+                return raw, parsed
+    return None
+
+
+def _to_date(match: re.Match[str]) -> date | None:
+    groups = match.groups()
+    try:
+        if len(groups) == 3:  # day, month name, year
+            month_name = groups[1][:3].upper().replace("0", "O")
+            day, month, year = int(groups[0]), MONTHS[month_name], int(groups[2])
+        elif len(groups[0]) == 4:
+            year, month, day = int(groups[0]), int(groups[2]), int(groups[3])
+        else:
+            day, month, year = int(groups[0]), int(groups[2]), int(groups[3])
+            if month > 12 >= day:  # US order m/d/y
+                day, month = month, day
+        if year < 100:
+            year += 2000
+        if not 1990 <= year <= 2099:
+            return None
+        return date(year, month, day)
+    except (ValueError, KeyError):
+        return None
+
+
+def amounts_in(text: str) -> list[tuple[str, Decimal]]:
+    """Money amounts with two decimals (either separator, OCR swaps them)."""
+    found = []
+    for match in AMOUNT.finditer(text):
+        whole = match.group(1).replace(",", "")
+        try:
+            found.append((match.group(0), Decimal(f"{whole}.{match.group(2)}")))
+        except InvalidOperation:
+            continue
+    return found
+
+
+FULL_WIDTH = str.maketrans("：，（）；．、！", ":,();.,!")
+
+
+def _clean(text: str) -> str:
+    text = " ".join(text.translate(FULL_WIDTH).split())
+    return re.sub(r"\s+,", ",", re.sub(r"\s+\.(?=\S)", ".", text))
+
+
+def tidy_company(text: str) -> str:
+    """Drop what follows the company suffix when it holds digits (registration numbers,
+    branch codes) and put back the spaces OCR loses around SDN BHD and (M)."""
+    text = re.sub(r"S/[D8](?=\W*$|\s*\(?\d)", "S/B", text)  # S/B misread, before a reg no.
+    text = re.sub(r"(?<=[A-Z])S/B(?![A-Z])", " S/B", text)
+    suffixes = list(re.finditer(r"SDN\.?\s*BHD\.?|\bBHD\.?|BERHAD|\bS/B(?![A-Z])", text, re.I))
+    if suffixes and re.search(r"\d", text[suffixes[-1].end() :]):
+        text = text[: suffixes[-1].end()]
+    text = re.sub(r"(?<=[A-Z)])(SDN\.?\s*BHD)", r" \1", text, flags=re.I)
+    text = re.sub(r"SDN(BHD)", r"SDN \1", text, flags=re.I)
+    text = re.sub(r"\)(?=[A-Z])", ") ", text)
+    text = re.sub(r"(?<=[A-Z.])\((?=[A-Z]{1,3}\s*\))", " (", text)  # CO.(M) -> CO. (M)
+    text = re.sub(r"\(\s*([A-Z]{1,3})\s*\)", r"(\1)", text)
+    return " ".join(text.split())
+
+
+# Words common in Malaysian addresses (states, cities, street words): OCR slips within one
+# character of them are corrected. Domain vocabulary, not learnt from any benchmark.
+ADDRESS_WORDS = tuple(
+    [
+        "JALAN",
+        "TAMAN",
+        "LORONG",
+        "PERSIARAN",
+        "LEBUH",
+        "BANDAR",
+        "KAMPUNG",
+        "KAWASAN",
+        "PERINDUSTRIAN",
+        "PERUSAHAAN",
+        "BANGUNAN",
+        "MENARA",
+        "WISMA",
+        "PLAZA",
+        "KOMPLEKS",
+        "SEKSYEN",
+        "SECTION",
+        "BLOK",
+        "BLOCK",
+        "LEVEL",
+        "FLOOR",
+        "GROUND",
+        "SELANGOR",
+        "JOHOR",
+        "BAHRU",
+        "KUALA",
+        "LUMPUR",
+        "PETALING",
+        "JAYA",
+        "SHAH",
+        "ALAM",
+        "KLANG",
+        "PUCHONG",
+        "SUBANG",
+        "CHERAS",
+        "AMPANG",
+        "KAJANG",
+        "SERDANG",
+        "KEMBANGAN",
+        "BANGSAR",
+        "DAMANSARA",
+        "UTAMA",
+        "KEPONG",
+        "SETAPAK",
+        "GOMBAK",
+        "RAWANG",
+        "SEMENYIH",
+        "BANTING",
+        "DENGKIL",
+        "SEPANG",
+        "PUTRAJAYA",
+        "CYBERJAYA",
+        "SEREMBAN",
+        "MELAKA",
+        "PENANG",
+        "PULAU",
+        "PINANG",
+        "PERAK",
+        "IPOH",
+        "KEDAH",
+        "PAHANG",
+        "KELANTAN",
+        "TERENGGANU",
+        "NEGERI",
+        "SEMBILAN",
+        "SABAH",
+        "SARAWAK",
+        "MALAYSIA",
+        "DARUL",
+        "EHSAN",
+        "TAKZIM",
+        "INDUSTRI",
+        "PERDANA",
+        "SENTOSA",
+        "MUTIARA",
+        "BUKIT",
+        "BATU",
+        "SRI",
+        "SERI",
+        "MEWAH",
+        "UTARA",
+        "SELATAN",
+        "TIMUR",
+        "BARAT",
+        "TENGAH",
+        "SHOPPING",
+        "CENTRE",
+        "CENTER",
+        "MALL",
+        "AVENUE",
+        "STREET",
+        "ROAD",
+    ]
+)
+
+
+OCR_SLIPS = {frozenset(pair) for pair in ("FP", "CE", "NM", "IL", "OD", "OQ", "UV", "HN", "BE")}
+
+
+def correct_word(word: str) -> str:
+    """A word one typical OCR slip (F/P, C/E, N/M, ...) away from an address word becomes it."""
+    if len(word) < 5 or not word.isalpha() or word in ADDRESS_WORDS:
+        return word
+    for known in ADDRESS_WORDS:
+        if len(known) != len(word):
+            continue
+        diffs = [(a, b) for a, b in zip(word, known, strict=True) if a != b]
+        if len(diffs) == 1 and frozenset(diffs[0]) in OCR_SLIPS:
+            return known
+    return word
+
+
+def fix_word_breaks(text: str) -> str:
+    """Split two address words OCR ran together (DAMANSARAUTAMA) and join one it broke
+    (S ENTOSA -> SENTOSA is left alone unless the join is an address word: TAM AN -> TAMAN)."""
+
+    def split(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in ADDRESS_WORDS:
+            return word
+        for cut in range(3, len(word) - 2):
+            if word[:cut] in ADDRESS_WORDS and word[cut:] in ADDRESS_WORDS:
+                return f"{word[:cut]} {word[cut:]}"
+        return word
+
+    text = re.sub(r"[A-Z]{7,}", split, text)
+
+    def join(match: re.Match[str]) -> str:
+        joined = match.group(1) + match.group(2)
+        return joined if joined in ADDRESS_WORDS else match.group(0)
+
+    text = re.sub(r"\b([A-Z]{1,6}) ([A-Z]{1,8})\b", join, text)
+    # Street words run into the name after them: JALANKANCIL, JLNTSJ2, SELANGORD.E.
+    text = re.sub(
+        r"\b(JALAN|JLN|TAMAN|TMN|LORONG|PERSIARAN|PERBANDARAN|SEKSYEN|SELANGOR|KAMPUNG)"
+        r"(?=[A-Z0-9]{2,}|D\.E\.)",
+        r"\1 ",
+        text,
+    )
+    text = re.sub(r"(?<![\d.])(\d{2})[.,](\d{3})(?= [A-Z])", r"\1\2", text)  # 40.300 SHAH ALAM
+    return re.sub(r"^NO,", "NO.", text)
+
+
+def fix_confusables(text: str) -> str:
+    """O/0 misreads by context: 8110O -> 81100 in numbers, L0T/C0. -> LOT/CO. in words."""
+
+    def fix(match: re.Match[str]) -> str:
+        token = match.group(0)
+        letters = sum(c.isalpha() and c not in "O" for c in token)
+        digits = sum(c.isdigit() and c != "0" for c in token)
+        if digits >= 2 and letters == 0:
+            return token.replace("O", "0")
+        if re.fullmatch(r"B\d{4}", token):
+            return "8" + token[1:]  # B1100 -> 81100 (postcode)
+        if letters >= 1 and digits == 0:
+            return correct_word(token.replace("0", "O"))
+        if letters >= 3 and set(c for c in token if c.isdigit()) == {"1"}:
+            return correct_word(token.replace("1", "L"))  # JA1AN, PETA1ING
+        return token
+
+    text = re.sub(r"[A-Z0-9]{2,}", fix, text)
+    return re.sub(r"\bS[AO0]N(?=\.?\s*BHD\b)", "SDN", text)
+
+
+def _field(
+    name: str, value: str | None, raw: str, lines: list[OcrLine], reasons: list[str] | None = None
+) -> FieldReading:
+    if value is None:
+        return FieldReading.missing(name)
+    conf = min(ln.confidence for ln in lines) if lines else 0.5
+    why = list(reasons or [])
+    if why:
+        conf *= 0.5
+    return FieldReading(
+        name=name,
+        value=value,
+        raw=raw,
+        box=union_box([ln.box for ln in lines]),
+        confidence=round(conf, 3),
+        status="invalid" if why else "valid",
+        reasons=why,
+    )
+
+
+def _is_company_line(text: str) -> bool:
+    return bool(COMPANY_WORDS.search(text)) and not NOT_COMPANY.search(text)
+
+
+def find_seller(lines: list[OcrLine]) -> int | None:
+    """Index of the seller line among the top lines."""
+    top = [i for i, ln in enumerate(lines[:12]) if sum(c.isalpha() for c in ln.text) >= 3]
+    for i in top[:6]:
+        if _is_company_line(lines[i].text) and not ADDRESS_STOP.search(lines[i].text):
+            return i
+    for i in top:
+        text = lines[i].text
+        if NOT_COMPANY.search(text) or ADDRESS_STOP.search(text) or parse_date(text):
+            continue
+        return i
+    return None
+
+
+def find_address(lines: list[OcrLine], seller: int | None) -> list[OcrLine]:
+    """The block of lines under the seller, up to a phone, tax id or title line."""
+    start = 0 if seller is None else seller + 1
+    block: list[OcrLine] = []
+    window = lines[start : start + 9]
+    for k, ln in enumerate(window):
+        text = ln.text.strip()
+        if not block and (REG_LINE.search(text) or REG_NO.match(text.upper().replace(" ", ""))):
+            continue  # company registration or tax number under the name
+        if ADDRESS_STOP.search(text) or parse_date(text) or PHONE.match(text):
+            break
+        if not block and not ADDRESS_START.search(text):
+            continue  # second line of the name, branch name or slogan
+        block.append(ln)
+        if POSTCODE.search(text):
+            # A state or country name alone after the postcode line belongs to the address.
+            following = window[k + 1].text.strip() if k + 1 < len(window) else ""
+            if following and STATES.match(following) and not ADDRESS_STOP.search(following):
+                block.append(window[k + 1])
+            break
+    return block
+
+
+def find_date(lines: list[OcrLine]) -> tuple[str, date, OcrLine] | None:
+    candidates = []
+    for i, ln in enumerate(lines):
+        found = parse_date(ln.text)
+        if found is None:
+            continue
+        score = 0
+        if re.search(r"DATE|TARIKH", ln.text, re.I):
+            score += 2
+        candidates.append((score, -i, found, ln))
+    if not candidates:
+        return None
+    _, _, (raw, parsed), line = max(candidates, key=lambda c: (c[0], c[1]))
+    return raw, parsed, line
+
+
+def _row_amount(label: OcrLine, lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine]] | None:
+    """The amount printed on the label's row: rightmost amount in the row."""
+    own = amounts_in(label.text.split(":")[-1]) if ":" in label.text else []
+    candidates: list[tuple[str, Decimal, list[OcrLine]]] = []
+    for other in right_of(label, lines):
+        for raw, value in amounts_in(other.text):
+            candidates.append((raw, value, [label, other]))
+    if candidates:
+        return candidates[-1]
+    own = own or amounts_in(label.text)
+    if own:
+        raw, value = own[-1]
+        return raw, value, [label]
+    return None
+
+
+def label_text(text: str) -> str:
+    """Upper-case text with OCR's usual misreadings of TOTAL fixed, for label matching."""
+    text = text.upper()
+    return re.sub(r"(?<![A-Z])[TLI1][O0]TA[LI1!|](?![A-Z])", "TOTAL", text)
+
+
+def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[str]] | None:
+    scored: list[tuple[int, int, str, Decimal, list[OcrLine]]] = []
+    for i, ln in enumerate(lines):
+        text = label_text(ln.text)
+        if NOT_TOTAL.search(text) and not TOTAL_LABELS[0][0].search(text):
+            continue
+        for pattern, weight in TOTAL_LABELS:
+            if pattern.search(text):
+                found = _row_amount(ln, lines)
+                if found is not None and found[1] > 0:
+                    scored.append((weight, i, *found))
+                break
+    paid = _labelled_amount(lines, PAID)
+    change = _labelled_amount(lines, CHANGE)
+    reasons: list[str] = []
+    if paid is not None and change is not None and paid >= change:
+        expected = paid - change
+        agreeing = [s for s in scored if s[3] == expected]
+        if agreeing:
+            best = max(agreeing, key=lambda s: (s[0], -s[1]))
+            return best[2], best[3], best[4], reasons
+        if expected > 0:
+            for ln in lines:
+                if PAID.search(ln.text) or CHANGE.search(ln.text):
+                    continue
+                for raw, value in amounts_in(ln.text):
+                    if value == expected:
+                        return raw, value, [ln], reasons
+        if change > 0 and (not scored or max(s[1] for s in scored) > _index(lines, PAID)):
+            # No TOTAL amount agrees and the labelled ones sit below the payment (GST
+            # summaries): the total is what was paid minus the change.
+            anchor = [ln for ln in lines if PAID.search(ln.text)][:1]
+            reasons.append(f"total computed as cash {paid} minus change {change}")
+            return f"{expected:.2f}", expected, anchor, reasons
+    if scored:
+        best = max(scored, key=lambda s: (s[0], -s[1]))
+        supported = _supported_nearby(lines[best[1]], lines, best[3])
+        if supported is not None:
+            return supported[0], supported[1], [lines[best[1]], supported[2]], reasons
+        if paid is not None and change is not None and paid - change != best[3]:
+            reasons.append(f"cash {paid} minus change {change} is not the total {best[3]}")
+        return best[2], best[3], best[4], reasons
+    return None
+
+
+def _supported_nearby(
+    label: OcrLine, lines: list[OcrLine], chosen: Decimal
+) -> tuple[str, Decimal, OcrLine] | None:
+    """On a skewed or warped photo the amount beside TOTAL may belong to the next row. If the
+    chosen amount has no arithmetic support but an amount a row away does (two other
+    amounts on the page add up to it: subtotal + tax, or cash - change), take that one."""
+    centre, height = (label.box[1] + label.box[3]) / 2, max(label.height, 1)
+    everything = [(raw, value, ln) for ln in lines for raw, value in amounts_in(ln.text)]
+
+    def support(value: Decimal, line: OcrLine) -> bool:
+        """Subtotal + tax printed above it, or cash - change printed below it."""
+        above = [v for _, v, ln in everything if ln.box[3] <= line.box[1] + 2 and v > 0]
+        below = [v for _, v, ln in everything if ln.box[1] >= line.box[3] - 2]
+        return any(a + b == value for a in above for b in above if a != b) or any(
+            a - b == value for a in below for b in below if a != b
+        )
+
+    chosen_line = next(
+        (ln for _, v, ln in everything if v == chosen and ln.box[0] > label.box[0]), label
+    )
+    if support(chosen, chosen_line):
+        return None
+    for raw, value, ln in everything:
+        near = abs((ln.box[1] + ln.box[3]) / 2 - centre) <= 1.5 * height
+        if near and ln.box[0] > label.box[0] and value != chosen and support(value, ln):
+            return raw, value, ln
+    return None
+
+
+def _index(lines: list[OcrLine], label: re.Pattern[str]) -> int:
+    return next((i for i, ln in enumerate(lines) if label.search(ln.text)), len(lines))
+
+
+def _labelled_amount(lines: list[OcrLine], label: re.Pattern[str]) -> Decimal | None:
+    for ln in lines:
+        if label.search(ln.text) and not re.search(r"CASHIER", ln.text, re.I):
+            found = _row_amount(ln, lines)
+            if found is not None:
+                return found[1]
+    return None
+
+
+def line_items(lines: list[OcrLine]) -> list[LineItem]:
+    """Rows that read `description ... qty ... amount` between the header and the totals."""
+    items: list[LineItem] = []
+    for row in rows(lines):
+        text = " ".join(ln.text for ln in row)
+        if re.search(r"TOTAL|CASH|CHANGE|GST|TAX|ROUND|DISC", text, re.I):
+            if items:
+                break
+            continue
+        amounts = amounts_in(text)
+        letters = sum(c.isalpha() for c in row[0].text)
+        if amounts and letters >= 3 and len(row) >= 2:
+            qty_match = re.search(
+                r"(?<![\d.])(\d{1,3})\s*(X|PC|PCS|UNIT)?\b(?![.,]\d)",
+                text[len(row[0].text) :],
+                re.I,
+            )
+            items.append(
+                LineItem(
+                    description=_clean(row[0].text),
+                    quantity=qty_match.group(1) if qty_match else None,
+                    unit_price=f"{amounts[0][1]:.2f}" if len(amounts) > 1 else None,
+                    amount=f"{amounts[-1][1]:.2f}",
+                )
+            )
+    return items
+
+
+def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
+    """Seller, date, address and total of an English receipt, each with its box and checks."""
+    lines = [
+        replace(ln, text=_clean(ln.text))
+        for ln in sorted(lines, key=lambda ln: (ln.box[1], ln.box[0]))
+        if ln.text.strip()
+    ]
+    fields: dict[str, FieldReading] = {}
+    checks: list[CheckResult] = []
+
+    seller_i = find_seller(lines)
+    if seller_i is None:
+        fields["seller"] = FieldReading.missing("seller")
+    else:
+        used = [lines[seller_i]]
+        if COMPANY_SUFFIX_ONLY.match(lines[seller_i].text) and seller_i > 0:
+            used.insert(0, lines[seller_i - 1])  # name on one line, SDN BHD on the next
+        raw = " ".join(_clean(ln.text) for ln in used)
+        text = tidy_company(TRAILING_REG_NO.sub("", raw).strip() or raw)
+        fields["seller"] = _field("seller", fix_confusables(text.upper()), raw, used)
+
+    address = find_address(lines, seller_i)
+    if address:
+        raw = " ".join(_clean(ln.text) for ln in address)
+        raw = re.sub(r"^\(?[A-Z]{0,4}\d{4,}[-\s]*[A-Z]{0,4}\)\s*", "", raw)
+        cleaned = fix_word_breaks(fix_confusables(raw.upper()))
+        fields["address"] = _field("address", cleaned, raw, address)
+    else:
+        fields["address"] = FieldReading.missing("address")
+
+    found_date = find_date(lines)
+    if found_date is None:
+        fields["date"] = FieldReading.missing("date", "no date on the page")
+    else:
+        raw, parsed, line = found_date
+        reasons = []
+        if parsed > date.today():
+            reasons.append(f"date {parsed.isoformat()} is in the future")
+        fields["date"] = _field("date", parsed.isoformat(), raw, [line], reasons)
+        checks.append(CheckResult("date_parses", True, f"{raw!r} read as {parsed.isoformat()}"))
+
+    total = find_total(lines)
+    if total is None:
+        fields["total"] = FieldReading.missing("total", "no TOTAL line with an amount")
+    else:
+        raw, value, used, reasons = total
+        fields["total"] = _field("total", f"{value:.2f}", raw, used, reasons)
+        checks.append(
+            CheckResult(
+                "cash_minus_change_is_total",
+                not reasons,
+                reasons[0] if reasons else f"total {value:.2f} agrees with cash and change",
+            )
+        )
+    items = line_items(lines)
+    if items and total is not None:
+        item_sum = sum((Decimal(i.amount) for i in items if i.amount), Decimal(0))
+        ok = item_sum == total[1]
+        checks.append(
+            CheckResult(
+                "line_items_sum",
+                ok,
+                f"line items sum to {item_sum:.2f}; total is {total[1]:.2f}",
+            )
+        )
+    return ReceiptParse(fields, items, checks)

@@ -1,0 +1,79 @@
+"""Page clean-up before OCR: orientation (0/90/180/270), deskew and contrast.
+
+Orientation and skew are judged from a first RapidOCR pass: most lines standing upright
+means the page is turned by 90 degrees; most lines classified as upside down means 180;
+the median angle of long lines is the skew. The page is then turned and read again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from autoclaim.ocr.engines import OcrPage
+
+MIN_SKEW_DEG = 1.5
+MAX_SKEW_DEG = 20.0
+LOW_CONTRAST_RANGE = 110  # grey levels between the 2nd and 98th percentile
+MAX_STAMP_SHARE = 0.015  # paper VAT invoices print labels and rules in red: keep those
+
+
+def improve_contrast(image: Image.Image) -> tuple[Image.Image, bool]:
+    """Stretch the grey levels of a washed-out or dark page; unchanged if it has contrast."""
+    grey = np.asarray(image.convert("L"))
+    low, high = np.percentile(grey, [2, 98])
+    if high - low >= LOW_CONTRAST_RANGE or high - low < 8:  # fine, or a blank page
+        return image, False
+    return ImageOps.autocontrast(image, cutoff=1), True
+
+
+def remove_red_stamps(image: Image.Image) -> tuple[Image.Image, bool]:
+    """Whiten strongly red pixels: official seals printed over Chinese licences and
+    invoices hide the text under them from the detector. Black and blue text is kept."""
+    if image.mode != "RGB":
+        return image, False
+    rgb = np.asarray(image).astype(np.int16)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    red = (r > 120) & (r - g > 50) & (r - b > 40)
+    share = float(red.mean())
+    if share < 0.001 or share > MAX_STAMP_SHARE:  # no seal, or a form printed in red ink
+        return image, False
+    cleaned = np.asarray(image).copy()
+    cleaned[red] = 255
+    return Image.fromarray(cleaned), True
+
+
+def page_turned_sideways(page: OcrPage) -> bool:
+    """Most text boxes are taller than wide: the page lies on its side."""
+    multi_char = [ln for ln in page.lines if len(ln.text) >= 3]
+    if len(multi_char) < 3:
+        return False
+    upright = sum(ln.height > 1.5 * ln.width for ln in multi_char)
+    return upright > len(multi_char) / 2
+
+
+def page_upside_down(page: OcrPage) -> bool:
+    """Most lines were classified as rotated by 180 degrees."""
+    if len(page.lines) < 2:
+        return False
+    return sum(ln.upside_down for ln in page.lines) > len(page.lines) / 2
+
+
+def deskew_angle(page: OcrPage) -> float | None:
+    """The rotation (degrees, PIL convention) that levels the text, or None if level enough."""
+    if MIN_SKEW_DEG <= abs(page.skew_deg) <= MAX_SKEW_DEG:
+        return page.skew_deg
+    return None
+
+
+def rotate(image: Image.Image, degrees: float) -> Image.Image:
+    """Rotate counter-clockwise by `degrees`, growing the canvas, padding with white."""
+    if degrees % 90 == 0:
+        turns = {
+            90: Image.Transpose.ROTATE_90,
+            180: Image.Transpose.ROTATE_180,
+            270: Image.Transpose.ROTATE_270,
+        }
+        return image.transpose(turns[int(degrees) % 360]) if degrees % 360 else image
+    fill = (255, 255, 255) if image.mode == "RGB" else 255
+    return image.rotate(degrees, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=fill)

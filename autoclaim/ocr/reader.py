@@ -1,0 +1,211 @@
+"""`read_document`: bytes in, a `DocumentReading` out (the one entry point of autoclaim.ocr).
+
+Steps: load pages (PDF text layer when present) → contrast → RapidOCR pass → orientation
+and deskew from that pass (turn and read again when needed) → classify the text → for
+English receipts, Tesseract's word spacing merged in (the "combined" engine) → the parser
+for the document type → fields with checks.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from PIL import Image
+
+from autoclaim.ocr import preprocess
+from autoclaim.ocr.classify import classify_text
+from autoclaim.ocr.engines import (
+    Language,
+    OcrLine,
+    OcrPage,
+    RapidOcrEngine,
+    TesseractEngine,
+    merge_spacing,
+)
+from autoclaim.ocr.loading import load_document
+from autoclaim.ocr.parsers.chinese import (
+    ParsedFields,
+    parse_driver_licence,
+    parse_invoice,
+    parse_vehicle_licence,
+)
+from autoclaim.ocr.parsers.receipt import parse_receipt
+from autoclaim.ocr.types import FIELD_NAMES, DocType, DocumentReading, FieldReading
+
+log = logging.getLogger(__name__)
+
+EngineChoice = Literal["auto", "tesseract", "rapidocr", "combined"]
+# Chosen by scripts/bench_ocr.py: RapidOCR reads Chinese documents best; on English
+# receipts RapidOCR's characters with Tesseract's spacing ("combined") score highest.
+DEFAULT_ENGINE: dict[DocType, str] = {
+    "vehicle_licence": "rapidocr",
+    "driver_licence": "rapidocr",
+    "vat_invoice": "rapidocr",
+    "repair_invoice": "rapidocr",
+    "receipt": "combined",
+    "unknown": "rapidocr",
+}
+
+
+@dataclass(frozen=True)
+class PageText:
+    lines: list[OcrLine]
+    image: Image.Image
+    from_text_layer: bool
+    notes: list[str]
+
+
+class DocumentReader:
+    """Engines loaded once and reused for every document."""
+
+    def __init__(self, engine: EngineChoice = "auto", threads: int = 2) -> None:
+        self.engine = engine
+        self.rapid = RapidOcrEngine(threads=threads)
+        self.tesseract = TesseractEngine()
+        # Pre-processing steps, each switchable so its effect can be measured
+        # (scripts/ablate_ocr_preprocess.py).
+        self.remove_stamps = True
+        self.stretch_contrast = True
+        self.fix_orientation = True
+        self.deskew = True
+
+    def read(
+        self, data: bytes, filename: str | None = None, doc_type: DocType | None = None
+    ) -> DocumentReading:
+        document = load_document(data, filename)
+        warnings = list(document.warnings)
+        pages = [
+            self.page_text(page.image, page.text_lines, i) for i, page in enumerate(document.pages)
+        ]
+        for page in pages:
+            warnings.extend(page.notes)
+        all_text = "\n".join(ln.text for page in pages for ln in page.lines)
+        if doc_type is None:
+            found = classify_text(all_text)
+            doc_type = found.doc_type
+            if doc_type == "unknown":
+                warnings.append(found.message)
+        engine = self._engine_for(doc_type)
+        if engine in ("combined", "tesseract"):
+            language: Language = "eng" if doc_type in ("receipt", "unknown") else "chi_sim"
+            pages = [self.with_tesseract(page, engine, language) for page in pages]
+        lines = [ln for page in _stacked(pages) for ln in page]
+        parsed = parse_lines(doc_type, lines)
+        return DocumentReading(
+            doc_type=doc_type,
+            fields=parsed.fields,
+            line_items=parsed.line_items,
+            checks=parsed.checks,
+            warnings=warnings,
+            engine="pdf-text" if all(p.from_text_layer for p in pages) else engine,
+            page_count=document.page_count,
+        )
+
+    def _engine_for(self, doc_type: DocType) -> str:
+        return DEFAULT_ENGINE[doc_type] if self.engine == "auto" else self.engine
+
+    def page_text(
+        self, image: Image.Image, text_lines: list[OcrLine] | None, index: int = 0
+    ) -> PageText:
+        """One page's lines (text layer, or RapidOCR after seal, contrast, orientation and
+        skew fixes), with notes on what was done."""
+        if text_lines:
+            return PageText(text_lines, image, True, [])
+        notes = []
+        if self.remove_stamps:
+            image, stamped = preprocess.remove_red_stamps(image)
+            if stamped:
+                notes.append(f"page {index + 1}: red seal removed before reading")
+        stretched = False
+        if self.stretch_contrast:
+            image, stretched = preprocess.improve_contrast(image)
+        if stretched:
+            notes.append(f"page {index + 1}: low contrast, stretched")
+        page = self.rapid.read(image, "chi_sim")
+        if self.fix_orientation and preprocess.page_turned_sideways(page):
+            image = preprocess.rotate(image, 90)
+            page = self.rapid.read(image, "chi_sim")
+            notes.append(f"page {index + 1}: turned by 90 degrees")
+        if self.fix_orientation and preprocess.page_upside_down(page):
+            image = preprocess.rotate(image, 180)
+            page = self.rapid.read(image, "chi_sim")
+            notes.append(f"page {index + 1}: upside down, turned by 180 degrees")
+        angle = preprocess.deskew_angle(page) if self.deskew else None
+        if angle is not None:
+            image = preprocess.rotate(image, angle)
+            page = self.rapid.read(image, "chi_sim")
+            notes.append(f"page {index + 1}: deskewed by {angle:.1f} degrees")
+        if not page.lines:
+            notes.append(f"page {index + 1}: no text found")
+        return PageText(page.lines, image, False, notes)
+
+    def with_tesseract(self, page: PageText, engine: str, language: Language = "eng") -> PageText:
+        """Lines read by Tesseract, or RapidOCR's lines spaced by Tesseract ("combined")."""
+        if page.from_text_layer:
+            return page
+        if engine == "tesseract":
+            read: OcrPage = self.tesseract.read(page.image, language)
+            return replace(page, lines=read.lines)
+        if language != "eng":
+            return page
+        words = [w for line in self.tesseract.read_words(page.image, "eng") for w in line]
+        return replace(page, lines=merge_spacing(page.lines, words))
+
+
+def _stacked(pages: list[PageText]) -> list[list[OcrLine]]:
+    """Lines of all pages, later pages shifted below earlier ones so rows never mix."""
+    offset = 0
+    out = []
+    for page in pages:
+        out.append(
+            [
+                replace(ln, box=(ln.box[0], ln.box[1] + offset, ln.box[2], ln.box[3] + offset))
+                for ln in page.lines
+            ]
+        )
+        offset += page.image.height
+    return out
+
+
+def parse_lines(doc_type: DocType, lines: list[OcrLine]) -> ParsedFields:
+    """The parser for the document type; every canonical field is present in the result."""
+    if doc_type == "receipt":
+        receipt = parse_receipt(lines)
+        parsed = ParsedFields(receipt.fields, receipt.line_items, receipt.checks)
+    elif doc_type == "vehicle_licence":
+        parsed = parse_vehicle_licence(lines)
+    elif doc_type == "driver_licence":
+        parsed = parse_driver_licence(lines)
+    elif doc_type in ("vat_invoice", "repair_invoice"):
+        parsed = parse_invoice(lines, repair=doc_type == "repair_invoice")
+    else:
+        parsed = ParsedFields({}, [], [])
+    fields: dict[str, FieldReading] = {
+        name: parsed.fields.get(name) or FieldReading.missing(name)
+        for name in FIELD_NAMES[doc_type]
+    }
+    return ParsedFields(fields, parsed.line_items, parsed.checks)
+
+
+_READERS: dict[tuple[str, int], DocumentReader] = {}
+
+
+def get_reader(engine: EngineChoice = "auto", threads: int = 2) -> DocumentReader:
+    """A process-wide reader per engine choice (models load once)."""
+    key = (engine, threads)
+    if key not in _READERS:
+        _READERS[key] = DocumentReader(engine, threads)
+    return _READERS[key]
+
+
+def read_document(
+    data: bytes, filename: str | None = None, doc_type: DocType | None = None
+) -> DocumentReading:
+    """Read an image or PDF into typed, checked fields; raises `DocumentError` subclasses
+    for files it cannot take (corrupt, encrypted, too large, unsupported)."""
+    from autoclaim.config import get_settings
+
+    settings = get_settings()
+    return get_reader(settings.ocr_engine, settings.ocr_threads).read(data, filename, doc_type)

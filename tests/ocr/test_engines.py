@@ -1,0 +1,82 @@
+"""The engine wrappers on small images rendered in code with the installed CJK font."""
+
+from __future__ import annotations
+
+import pytest
+
+from autoclaim.ocr.engines import (
+    CombinedEngine,
+    RapidOcrEngine,
+    TesseractEngine,
+    make_engine,
+)
+from autoclaim.ocr.errors import OcrEngineError
+from tests.ocr.documents import text_image
+
+ENGLISH = ["TOTAL AMOUNT 12.50", "THANK YOU"]
+CHINESE = ["号牌号码 京A12345", "车辆类型 小型轿车"]
+
+
+def _joined(lines: list[str]) -> str:
+    return "".join("".join(lines).split()).upper()
+
+
+def test_tesseract_reads_english_lines_with_boxes() -> None:
+    image = text_image(ENGLISH)
+    page = TesseractEngine().read(image, "eng")
+    assert [ln.text for ln in page.lines] == ENGLISH
+    first = page.lines[0]
+    assert 0 <= first.box[0] < first.box[2] <= image.width
+    assert 0 < first.confidence <= 1
+    assert [w.text for w in first.words] == ["TOTAL", "AMOUNT", "12.50"]
+
+
+def test_tesseract_reads_chinese() -> None:
+    page = TesseractEngine().read(text_image(CHINESE), "chi_sim")
+    assert "京A12345" in _joined([ln.text for ln in page.lines])
+
+
+def test_rapidocr_reads_chinese_and_english_lines() -> None:
+    page = RapidOcrEngine().read(text_image(CHINESE + ENGLISH), "chi_sim")
+    text = _joined([ln.text for ln in page.lines])
+    assert "号牌号码京A12345" in text
+    assert "TOTALAMOUNT12.50" in text
+    assert all(0 < ln.confidence <= 1 for ln in page.lines)
+
+
+def test_rapidocr_models_load_once() -> None:
+    from autoclaim.ocr.engines import _rapidocr
+
+    assert _rapidocr(2) is _rapidocr(2)
+
+
+@pytest.mark.slow
+def test_combined_engine_keeps_english_word_spacing() -> None:
+    page = CombinedEngine().read(text_image(["SOON HUAT MACHINERY ENTERPRISE"]), "eng")
+    assert page.lines[0].text == "SOON HUAT MACHINERY ENTERPRISE"
+
+
+def test_blank_image_gives_no_lines() -> None:
+    from PIL import Image
+
+    assert RapidOcrEngine().read(Image.new("RGB", (600, 400), "white")).lines == []
+
+
+def test_unknown_engine_name_fails_loudly() -> None:
+    with pytest.raises(OcrEngineError, match="unknown OCR engine 'paddle'"):
+        make_engine("paddle")  # type: ignore[arg-type]
+
+
+def test_rapidocr_models_ship_inside_the_wheel() -> None:
+    """Nothing is downloaded at run time: the three ONNX models sit in the package."""
+    from pathlib import Path
+
+    import rapidocr_onnxruntime
+
+    models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+    names = {p.name for p in models.glob("*.onnx")}
+    assert {
+        "ch_PP-OCRv4_det_infer.onnx",
+        "ch_PP-OCRv4_rec_infer.onnx",
+        "ch_ppocr_mobile_v2.0_cls_infer.onnx",
+    } <= names

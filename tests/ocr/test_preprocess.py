@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from autoclaim.ocr.engines import OcrLine, OcrPage
+from autoclaim.ocr.preprocess import (
+    deskew_angle,
+    improve_contrast,
+    page_turned_sideways,
+    page_upside_down,
+    remove_red_stamps,
+    rotate,
+)
+
+
+def test_red_seal_is_whitened_and_black_text_kept() -> None:
+    image = Image.new("RGB", (800, 600), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((100, 100, 300, 130), fill="black")
+    draw.ellipse((500, 300, 560, 360), outline=(220, 30, 30), width=6)
+    cleaned, changed = remove_red_stamps(image)
+    pixels = np.asarray(cleaned)
+    assert changed
+    assert (pixels[300:361, 500:561] == 255).all()
+    assert (pixels[110, 150] == 0).all()
+
+
+def test_form_printed_in_red_ink_is_left_alone() -> None:
+    image = Image.new("RGB", (400, 300), "white")
+    ImageDraw.Draw(image).rectangle((0, 0, 399, 60), fill=(200, 40, 40))  # 20 % red
+    assert remove_red_stamps(image) == (image, False)
+
+
+def test_low_contrast_page_is_stretched_and_good_page_kept() -> None:
+    washed = Image.new("L", (200, 100), 170)
+    ImageDraw.Draw(washed).rectangle((20, 20, 120, 40), fill=120)
+    stretched, changed = improve_contrast(washed.convert("RGB"))
+    grey = np.asarray(stretched.convert("L"))
+    assert changed
+    assert grey.max() - grey.min() > 200
+    crisp = Image.new("RGB", (200, 100), "white")
+    ImageDraw.Draw(crisp).rectangle((20, 20, 120, 40), fill="black")
+    assert improve_contrast(crisp) == (crisp, False)
+
+
+def _page(lines: list[OcrLine], skew: float = 0.0) -> OcrPage:
+    return OcrPage(lines, 1000, 1000, "rapidocr", skew_deg=skew)
+
+
+def test_orientation_from_line_shapes_and_classifier() -> None:
+    upright = [OcrLine("ABCDEF", (10, 10 + 60 * i, 40, 200 + 60 * i), 0.9) for i in range(4)]
+    level = [OcrLine("ABCDEF", (10, 10 + 40 * i, 300, 40 + 40 * i), 0.9) for i in range(4)]
+    flipped = [OcrLine(ln.text, ln.box, 0.9, upside_down=True) for ln in level]
+    assert page_turned_sideways(_page(upright))
+    assert not page_turned_sideways(_page(level))
+    assert page_upside_down(_page(flipped))
+    assert not page_upside_down(_page(level))
+
+
+def test_deskew_only_for_real_but_moderate_skew() -> None:
+    assert deskew_angle(_page([], skew=0.5)) is None
+    assert deskew_angle(_page([], skew=3.0)) == 3.0
+    assert deskew_angle(_page([], skew=40.0)) is None
+
+
+def test_rotate_quarter_turns_swap_sides() -> None:
+    image = Image.new("RGB", (300, 100), "white")
+    assert rotate(image, 90).size == (100, 300)
+    assert rotate(image, 180).size == (300, 100)
+    assert rotate(image, 5).size[0] > 300

@@ -1,0 +1,160 @@
+"""read_document end to end, including the bad inputs of issue 4."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from autoclaim.ocr import read_document
+from autoclaim.ocr.errors import DocumentTooLargeError, EncryptedPdfError, UnreadableDocumentError
+from autoclaim.ocr.reader import DocumentReader
+from tests.ocr.documents import huge_png, image_bytes, text_image, text_pdf
+from tests.ocr.lines import valid_vin
+
+RECEIPT = [
+    "KEDAI MAJU JAYA SDN BHD",
+    "12, JALAN MAWAR 3,",
+    "TAMAN MELATI, 53100 KUALA LUMPUR",
+    "TEL: 03-41234567",
+    "DATE: 15/03/2019",
+    "NASI LEMAK          1     6.50",
+    "TEH TARIK           1     2.50",
+    "TOTAL               9.00",
+    "CASH                10.00",
+    "CHANGE              1.00",
+]
+
+
+@pytest.fixture(scope="module")
+def reader() -> DocumentReader:
+    return DocumentReader("auto")
+
+
+def vehicle_licence_image() -> Image.Image:
+    return text_image(
+        [
+            "中华人民共和国机动车行驶证",
+            "号牌号码 京A12345    车辆类型 小型轿车",
+            "所有人 张三",
+            "使用性质 非营运    品牌型号 大众牌FV7152",
+            f"车辆识别代号 {valid_vin()}",
+            "注册日期 2015-03-02    发证日期 2015-03-02",
+        ],
+        size=30,
+        width=1100,
+    )
+
+
+@pytest.mark.slow
+def test_vehicle_licence_image_end_to_end(reader: DocumentReader) -> None:
+    reading = reader.read(image_bytes(vehicle_licence_image()), "licence.png")
+    assert reading.doc_type == "vehicle_licence"
+    assert reading.engine == "rapidocr"
+    assert reading.page_count == 1
+    assert reading.fields["plate"].value == "京A12345"
+    assert reading.fields["vin"].value == valid_vin()
+    assert reading.fields["vin"].status == "valid"
+    assert reading.fields["register_date"].value == "2015-03-02"
+    assert reading.fields["engine_no"].status == "missing"  # not printed on this page
+
+
+@pytest.mark.slow
+def test_receipt_image_end_to_end(reader: DocumentReader) -> None:
+    reading = reader.read(image_bytes(text_image(RECEIPT, size=26), "JPEG"), "r.jpg")
+    assert reading.doc_type == "receipt"
+    assert reading.engine == "combined"
+    assert reading.fields["seller"].value == "KEDAI MAJU JAYA SDN BHD"
+    assert reading.fields["date"].value == "2019-03-15"
+    assert reading.fields["total"].value == "9.00"
+
+
+@pytest.mark.slow
+def test_upside_down_scan_is_turned_and_read(reader: DocumentReader) -> None:
+    image = vehicle_licence_image().rotate(180)
+    reading = reader.read(image_bytes(image), "upside-down.png")
+    assert reading.doc_type == "vehicle_licence"
+    assert reading.fields["plate"].value == "京A12345"
+    assert any("upside down" in w for w in reading.warnings)
+
+
+@pytest.mark.slow
+def test_sideways_scan_is_turned_and_read(reader: DocumentReader) -> None:
+    image = vehicle_licence_image().rotate(90, expand=True)
+    reading = reader.read(image_bytes(image), "sideways.png")
+    assert reading.fields["plate"].value == "京A12345"
+    assert any("90 degrees" in w for w in reading.warnings)
+
+
+def test_blank_page_is_unknown_with_a_clear_message(reader: DocumentReader) -> None:
+    reading = reader.read(image_bytes(Image.new("RGB", (1240, 1754), "white")), "blank.png")
+    assert reading.doc_type == "unknown"
+    assert reading.fields == {}
+    assert any("no text" in w for w in reading.warnings)
+
+
+def car_photo() -> Image.Image:
+    """A photo-like picture with no text: sky, road, a car body, wheels, sensor noise."""
+    rng = np.random.default_rng(0)
+    sky = np.linspace(200, 120, 480)[:, None, None] * np.array([0.6, 0.8, 1.0])
+    pixels = np.broadcast_to(sky, (480, 640, 3)).copy()
+    pixels[330:] = [90, 90, 95]
+    image = Image.fromarray(
+        np.clip(pixels + rng.normal(0, 6, pixels.shape), 0, 255).astype("uint8")
+    )
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((120, 220, 520, 350), radius=40, fill=(170, 20, 30))
+    draw.polygon([(200, 220), (260, 160), (420, 160), (470, 220)], fill=(150, 15, 25))
+    for x in (200, 440):
+        draw.ellipse((x - 40, 310, x + 40, 390), fill=(20, 20, 20))
+    return image
+
+
+@pytest.mark.slow
+def test_car_photo_is_unknown_with_a_clear_message(reader: DocumentReader) -> None:
+    reading = reader.read(image_bytes(car_photo(), "JPEG"), "car.jpg")
+    assert reading.doc_type == "unknown"
+    assert reading.warnings
+
+
+@pytest.mark.slow
+@pytest.mark.needs_data
+def test_real_car_photo_is_unknown(reader: DocumentReader, data_root: Path) -> None:
+    photo = sorted((data_root / "car-damage-severity" / "val").glob("*.jpg"))[0]
+    reading = reader.read(photo.read_bytes(), photo.name)
+    assert reading.doc_type == "unknown"
+    assert reading.warnings
+
+
+def test_multi_page_pdf_reads_all_pages(reader: DocumentReader) -> None:
+    pdf = text_pdf([RECEIPT[:5], RECEIPT[5:]])
+    reading = reader.read(pdf, "receipt.pdf")
+    assert reading.page_count == 2
+    assert reading.engine == "pdf-text"
+    assert reading.doc_type == "receipt"
+    assert reading.fields["date"].value == "2019-03-15"
+    assert reading.fields["total"].value == "9.00"  # printed on page 2
+
+
+def test_read_document_entry_point_raises_precise_errors() -> None:
+    with pytest.raises(EncryptedPdfError):
+        read_document(text_pdf([["x"]], encrypt=True), "locked.pdf")
+    with pytest.raises(UnreadableDocumentError):
+        read_document(b"%PDF-1.7\n garbage", "broken.pdf")
+
+
+def test_huge_image_gives_an_error_in_bounded_time() -> None:
+    started = time.perf_counter()
+    with pytest.raises(DocumentTooLargeError):
+        read_document(huge_png(), "huge.png")
+    assert time.perf_counter() - started < 5
+
+
+def test_given_doc_type_skips_classification(reader: DocumentReader) -> None:
+    pdf = text_pdf([["HELLO 12.50"]])
+    reading = reader.read(pdf, "x.pdf", doc_type="receipt")
+    assert reading.doc_type == "receipt"
+    assert set(reading.fields) == {"seller", "date", "address", "total"}

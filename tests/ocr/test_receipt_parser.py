@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from autoclaim.ocr.parsers.receipt import (
+    amounts_in,
+    fix_confusables,
+    fix_word_breaks,
+    parse_date,
+    parse_receipt,
+    tidy_company,
+)
+from tests.ocr.lines import layout
+
+RECEIPT = [
+    ["TAN WOON YANN"],
+    ["SOON HUAT MACHINERY ENTERPRISE (JM0352019-K)"],
+    ["(JM0352019-K)"],
+    ["NO.53 JALAN PUTRA 1,"],
+    ["TAMAN SRI PUTRA,"],
+    ["81200 JOHOR BAHRU"],
+    ["JOHOR"],
+    ["TEL : 07-5547360"],
+    ["GST ID : 002116837376"],
+    ["CASH SALES"],
+    ["Doc No.", "CS00004040", "Date: 11/01/2019"],
+    ["REPAIR ENGINE POWER SPRAYER", "1", "80.00"],
+    ["GIANT 606 OVERFLOW ASSY", "2", "247.00"],
+    ["Sub Total", "", "327.00"],
+    ["Total GST", "", "0.00"],
+    ["Rounded Total (RM):", "", "327.00"],
+    ["CASH", "", "400.00"],
+    ["CHANGE", "", "73.00"],
+    ["GST Summary", "Amount", "Tax"],
+    ["Total:", "327.00", "0.00"],
+]
+
+
+def test_receipt_header_fields_by_position() -> None:
+    parsed = parse_receipt(layout(RECEIPT, col_width=330))
+    f = parsed.fields
+    assert f["seller"].value == "SOON HUAT MACHINERY ENTERPRISE"
+    assert f["address"].value == "NO.53 JALAN PUTRA 1, TAMAN SRI PUTRA, 81200 JOHOR BAHRU JOHOR"
+    assert f["date"].value == "2019-01-11"
+    assert f["date"].raw == "11/01/2019"
+    assert f["total"].value == "327.00"
+    assert f["total"].status == "valid"
+    assert {c.name: c.passed for c in parsed.checks}["cash_minus_change_is_total"]
+    assert [i.amount for i in parsed.line_items] == ["80.00", "247.00"]
+
+
+def test_total_disagreeing_with_cash_and_change_is_flagged() -> None:
+    rows = [r if r[0] != "CHANGE" else ["CHANGE", "", "70.00"] for r in RECEIPT]
+    parsed = parse_receipt(layout(rows, col_width=330))
+    assert parsed.fields["total"].status == "invalid"
+    assert "cash 400.00 minus change 70.00" in parsed.fields["total"].reasons[0]
+
+
+def test_total_falls_back_to_cash_minus_change_when_label_is_misread() -> None:
+    rows = [
+        ["KEDAI RUNCIT ABC SDN BHD"],
+        ["12 JALAN MAWAR, 50000 KUALA LUMPUR"],
+        ["ITEM A", "", "5.10"],
+        ["lotai After Rounding", "", "85.10"],
+        ["CASH", "", "100.10"],
+        ["CHANGE", "", "15.00"],
+    ]
+    parsed = parse_receipt(layout(rows, col_width=330))
+    assert parsed.fields["total"].value == "85.10"
+
+
+def test_total_label_glued_to_a_misread_word() -> None:
+    lines = layout([["ABC TRADING SDN BHD"], ["TotalSaies Inciucive GST:", "18.00"]], col_width=400)
+    assert parse_receipt(lines).fields["total"].value == "18.00"
+
+
+def test_missing_fields_say_so() -> None:
+    parsed = parse_receipt(layout([["HELLO WORLD"]]))
+    assert parsed.fields["total"].status == "missing"
+    assert parsed.fields["date"].status == "missing"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Date: 25/12/2018 8:13:39 PM", date(2018, 12, 25)),
+        ("25/12/20188: 13:39 PM", date(2018, 12, 25)),
+        ("Date:09/02/1711:12", date(2017, 2, 9)),
+        ("29-12-2017", date(2017, 12, 29)),
+        ("05-02-18 18:38", date(2018, 2, 5)),
+        ("2018-03-23", date(2018, 3, 23)),
+        ("15 JAN 2019", date(2019, 1, 15)),
+        ("no date here 12.50", None),
+    ],
+)
+def test_receipt_dates(text: str, expected: date | None) -> None:
+    found = parse_date(text)
+    assert (found[1] if found else None) == expected
+
+
+def test_amounts_accept_either_decimal_separator() -> None:
+    assert [v for _, v in amounts_in("RM 4,00 and 1,234.50")] == [
+        pytest.approx(4),
+        pytest.approx(1234.5),
+    ]
+
+
+def test_company_suffix_glued_to_name_and_reg_number_dropped() -> None:
+    assert tidy_company("KING'S CONFECTIONERYS/B 273500-U (KSB)") == "KING'S CONFECTIONERY S/B"
+
+
+def test_misread_company_suffix_and_reg_line_as_seller() -> None:
+    assert tidy_company("99 SPEED MARTS/D (519537-X)") == "99 SPEED MART S/B"
+    lines = layout([["COMPANY REG NO.: 75495-W"], ["GL HANDICRAFT & TAILORING"], ["TOTAL", "9.00"]])
+    assert parse_receipt(lines).fields["seller"].value == "GL HANDICRAFT & TAILORING"
+
+
+def test_address_words_run_together_are_split() -> None:
+    assert fix_word_breaks("19,JALANKANCIL, 40.300 SHAH ALAM, SELANGORD.E.") == (
+        "19,JALAN KANCIL, 40300 SHAH ALAM, SELANGOR D.E."
+    )
+    assert fix_word_breaks("DAMANSARAUTAMA") == "DAMANSARA UTAMA"
+
+
+def test_confusables_fixed_by_context() -> None:
+    assert fix_confusables("L0T 8110O JOHOR, C0. SAN BHD") == "LOT 81100 JOHOR, CO. SDN BHD"
+    assert fix_confusables("BEMED SAN. BHD.") == "BEMED SDN. BHD."
+
+
+def test_total_is_cash_minus_change_when_only_a_gst_summary_total_is_read() -> None:
+    rows = [
+        ["ASO ELECTRICAL TRADING SDN BHD"],
+        ["NO 31G, JALAN SEPADU, 40400 SHAH ALAM"],
+        ["CABLE 2.5MM", "", "93.40"],
+        ["Total :", "", ""],
+        ["CASH :", "", "100.00"],
+        ["Change :", "", "1.00"],
+        ["GST Summary", "Amount", "Tax"],
+        ["Total :", "93.40", "5.60"],
+    ]
+    total = parse_receipt(layout(rows, col_width=330)).fields["total"]
+    assert total.value == "99.00"
+    assert "computed as cash" in total.reasons[0]
+
+
+def test_total_shifted_a_row_by_perspective_is_settled_by_arithmetic() -> None:
+    """The amount beside TOTAL belongs to the CASH row; the one a row up is the total
+    (subtotal + tax and cash - change both give it)."""
+    lines = layout(
+        [
+            ["ABC AUTO PARTS SDN BHD"],
+            ["SUBTOTAL", "441.27"],
+            ["SST 6%", "26.48"],
+            ["", "467.75"],
+            ["TOTAL AMOUNT", "470.00"],
+            ["CASH", "2.25"],
+            ["CHANGE"],
+        ],
+        col_width=330,
+    )
+    assert parse_receipt(lines).fields["total"].value == "467.75"

@@ -1,0 +1,36 @@
+"""Quality floor on real receipts (SROIE): a small fixed subset through read_document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from autoclaim.ocr.reader import DocumentReader
+
+SUBSET = 8  # the first receipts by name; the full set is scored by scripts/bench_ocr.py
+FLOOR = 0.6  # share of (company, date, address, total) fields read exactly
+
+
+@pytest.mark.slow
+@pytest.mark.needs_data
+def test_real_receipts_meet_the_quality_floor(data_root: Path) -> None:
+    folder = data_root / "sroie-receipts"
+    reader = DocumentReader("auto")
+    correct = total = 0
+    for image in sorted((folder / "images").glob("*.jpg"))[:SUBSET]:
+        truth = json.loads((folder / "keys" / f"{image.stem}.json").read_text())
+        reading = reader.read(image.read_bytes(), image.name, doc_type="receipt")
+        fields = reading.fields
+        read = {
+            "company": fields["seller"].value or "",
+            "address": fields["address"].value or "",
+            "total": fields["total"].value or "",
+        }
+        for key, value in read.items():
+            correct += " ".join(truth[key].upper().split()) == value
+        truth_date = reading.fields["date"].raw.replace(" ", "")
+        correct += truth_date == truth["date"].replace(" ", "")
+        total += 4
+    assert correct / total >= FLOOR, f"{correct}/{total} receipt fields exact"
