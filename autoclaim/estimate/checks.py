@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from autoclaim.estimate.errors import EstimateInputError
 from autoclaim.estimate.estimate import Estimate
 from autoclaim.estimate.inputs import (
     CHINA_STANDARD_TIME,
@@ -25,10 +24,14 @@ from autoclaim.estimate.inputs import (
     KnownPhoto,
     PhotoEvidence,
 )
-from autoclaim.estimate.licence_classes import licence_covers
 from autoclaim.estimate.materials import claim_checklist, missing_materials
 from autoclaim.estimate.phash import hamming
 from autoclaim.estimate.price_book import PriceBook
+from autoclaim.ocr.validators import (
+    InvalidValueError,
+    licence_allows_vehicle,
+    parse_licence_classes,
+)
 
 FlagSeverity = Literal["info", "warning", "high"]
 INVOICE_TYPES = ("repair_invoice", "vat_invoice", "receipt")
@@ -255,8 +258,8 @@ def check_driver_licence(ctx: CheckContext) -> list[Flag]:
             covers: bool | None = None
         else:
             try:
-                covers = licence_covers(licence_class, vehicle_type)
-            except EstimateInputError as exc:
+                parse_licence_classes(licence_class)
+            except InvalidValueError as exc:
                 flags.append(
                     Flag(
                         "licence_class_unreadable",
@@ -267,6 +270,7 @@ def check_driver_licence(ctx: CheckContext) -> list[Flag]:
                     )
                 )
                 continue
+            covers = licence_allows_vehicle(licence_class, vehicle_type)
         class_ref: dict[str, object] = {
             **ref,
             "licence_class": licence_class,

@@ -456,8 +456,9 @@ _VEHICLE_TYPE_RULES: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
     (("三轮汽车",), frozenset({"C4"})),
     (("重型", "牵引"), frozenset({"A2"})),
     (("中型", "牵引"), frozenset({"A2"})),
-    (("挂车",), frozenset({"A2"})),
+    # A light tractor-trailer (轻型牵引挂车) needs C6, not A2: this rule comes before 挂车.
     (("轻型", "牵引"), frozenset({"C6"})),
+    (("挂车",), frozenset({"A2"})),
     (("公交",), frozenset({"A3"})),
     (("大型", "客车"), frozenset({"A1"})),
     (("中型", "客车"), frozenset({"B1"})),

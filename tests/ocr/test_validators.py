@@ -380,6 +380,15 @@ def test_inclusions_are_followed_transitively() -> None:
         ("C1", "三轮汽车", True),
         ("C3", "低速货车", True),
         ("C4", "低速货车", False),
+        ("C6", "轻型牵引挂车", True),  # light tractor-trailer: C6, not A2's 挂车 rule
+        ("C1", "轻型牵引挂车", False),
+        ("A2", "轻型牵引挂车", True),
+        ("C1", "中型普通客车", False),
+        ("B1", "中型普通客车", True),
+        ("C1", "轻型普通货车", True),
+        ("C2", "低速货车", False),
+        ("E", "普通二轮摩托车", True),
+        ("D", "普通二轮摩托车", True),
     ],
 )
 def test_licence_allows_vehicle(licence: str, vehicle: str, allowed: bool) -> None:
