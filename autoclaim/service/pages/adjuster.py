@@ -19,7 +19,7 @@ from autoclaim.claims.workflow import ClaimStatus
 from autoclaim.estimate.inputs import MATERIALS
 from autoclaim.service.deps import StoreDep
 from autoclaim.service.pages import api
-from autoclaim.service.pages.common import require_principal
+from autoclaim.service.pages.common import load_claim, require_principal
 from autoclaim.service.pages.i18n import choose_lang, message
 from autoclaim.service.pages.rendering import error_page, error_status, render
 from autoclaim.service.schemas import (
@@ -159,21 +159,9 @@ def _workbench(
     )
 
 
-def _load(
-    request: Request, store: StoreDep, claim_id: str
-) -> tuple[Principal, ClaimOut] | HTMLResponse:
-    principal = _staff(request, store)
-    if isinstance(principal, HTMLResponse):
-        return principal
-    try:
-        return principal, api.read_claim(principal, store, claim_id)
-    except ClaimsError as exc:
-        return error_page(request, error_status(exc), str(exc), principal)
-
-
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
 def workbench(request: Request, store: StoreDep, claim_id: str) -> HTMLResponse:
-    loaded = _load(request, store, claim_id)
+    loaded = load_claim(request, store, claim_id, _staff(request, store))
     if isinstance(loaded, HTMLResponse):
         return loaded
     return _workbench(request, *loaded)
@@ -231,7 +219,7 @@ def _validation_text(exc: ValidationError) -> str:
 
 
 async def _review(request: Request, store: StoreDep, claim_id: str, kind: str) -> Response:
-    loaded = _load(request, store, claim_id)
+    loaded = load_claim(request, store, claim_id, _staff(request, store))
     if isinstance(loaded, HTMLResponse):
         return loaded
     principal, claim = loaded

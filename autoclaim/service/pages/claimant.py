@@ -23,7 +23,7 @@ from autoclaim.estimate.errors import EstimateError
 from autoclaim.service.deps import BlobsDep, EstimatorDep, SettingsDep, StoreDep
 from autoclaim.service.pages import api
 from autoclaim.service.pages.auth import principal_from_cookie
-from autoclaim.service.pages.common import require_principal
+from autoclaim.service.pages.common import load_claim, require_principal
 from autoclaim.service.pages.guidance import photo_guidance
 from autoclaim.service.pages.i18n import choose_lang, message
 from autoclaim.service.pages.rendering import CHINA_TIME, error_page, error_status, render
@@ -209,21 +209,9 @@ def _claim_page(
     )
 
 
-def _load_claim(
-    request: Request, store: StoreDep, claim_id: str
-) -> tuple[Principal, ClaimOut] | HTMLResponse:
-    principal = require_principal(request, store)
-    if isinstance(principal, HTMLResponse):
-        return principal
-    try:
-        return principal, api.read_claim(principal, store, claim_id)
-    except ClaimsError as exc:
-        return error_page(request, error_status(exc), str(exc), principal)
-
-
 @router.get("/my/claims/{claim_id}", response_class=HTMLResponse)
 def claim_page(request: Request, store: StoreDep, claim_id: str) -> HTMLResponse:
-    loaded = _load_claim(request, store, claim_id)
+    loaded = load_claim(request, store, claim_id, require_principal(request, store))
     if isinstance(loaded, HTMLResponse):
         return loaded
     return _claim_page(request, *loaded)
@@ -249,7 +237,7 @@ async def _upload(
     claim_id: str,
     kind: str,
 ) -> Response:
-    loaded = _load_claim(request, store, claim_id)
+    loaded = load_claim(request, store, claim_id, require_principal(request, store))
     if isinstance(loaded, HTMLResponse):
         return loaded
     principal, claim = loaded

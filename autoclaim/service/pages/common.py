@@ -14,6 +14,7 @@ from autoclaim.service.pages import api
 from autoclaim.service.pages.auth import forget_key, principal_from_cookie, remember_key
 from autoclaim.service.pages.i18n import choose_lang, message
 from autoclaim.service.pages.rendering import HERE, error_page, error_status, render
+from autoclaim.service.schemas import ClaimOut
 
 router = APIRouter(include_in_schema=False)
 
@@ -129,3 +130,15 @@ def require_principal(request: Request, store: StoreDep) -> Principal | HTMLResp
     if principal is None:
         return error_page(request, 401, message("need_sign_in", choose_lang(request)), sign_in=True)
     return principal
+
+
+def load_claim(
+    request: Request, store: StoreDep, claim_id: str, principal: Principal | HTMLResponse
+) -> tuple[Principal, ClaimOut] | HTMLResponse:
+    """The claim as `principal` sees it through the API, or the page that says why not."""
+    if isinstance(principal, HTMLResponse):
+        return principal
+    try:
+        return principal, api.read_claim(principal, store, claim_id)
+    except ClaimsError as exc:
+        return error_page(request, error_status(exc), str(exc), principal)
