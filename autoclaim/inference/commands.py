@@ -1,4 +1,4 @@
-"""CLI commands of the vision area: train, evaluate, assess."""
+"""CLI commands of the vision area: train, calibrate, evaluate, assess."""
 
 from __future__ import annotations
 
@@ -49,6 +49,33 @@ def register(app: typer.Typer) -> None:
             limit=limit,
         )
         typer.echo(str(run_training(cfg)))
+
+    @app.command()
+    def calibrate(
+        weights: Path = typer.Argument(..., help="Trained .safetensors (its .json beside it)."),
+        out: Path = typer.Option(..., help="Where to write the recalibrated weights."),
+        data_root: Path | None = typer.Option(None, help="Datasets folder (AUTOCLAIM_DATA_ROOT)."),
+        cache_dir: Path = typer.Option(
+            Path("runs/damage/run"), help="A run folder; photos are cached beside it."
+        ),
+        size: int = typer.Option(256, min=32, help="Input side the weights were trained at."),
+        seed: int = typer.Option(0),
+        threads: int = typer.Option(2, min=1),
+    ) -> None:
+        """Re-choose temperatures, thresholds and biases of trained weights on the held-out
+        train fold (near-duplicates of fitted photos left out); never looks at val."""
+        from autoclaim.models.training import TrainConfig, recalibrate
+
+        settings = get_settings()
+        configure_logging(settings.log_level, json_lines=False)
+        cfg = TrainConfig(
+            data_root=data_root or settings.data_root,
+            out_dir=cache_dir,
+            size=size,
+            seed=seed,
+            threads=threads,
+        )
+        typer.echo(str(recalibrate(weights, cfg, out)))
 
     @app.command()
     def evaluate(

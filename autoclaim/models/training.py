@@ -19,13 +19,14 @@ from torch import nn
 
 from autoclaim.data.augment import augment_batch
 from autoclaim.data.cache import PhotoArrays, build_arrays
+from autoclaim.data.near_duplicates import near_duplicate_mask
 from autoclaim.data.readers import read_split
 from autoclaim.data.splits import holdout_split
 from autoclaim.data.taxonomy import DAMAGE_TYPES, PARTS
 from autoclaim.inference.preprocess import to_tensor
 from autoclaim.models.calibration import calibrate
 from autoclaim.models.registry import build_model
-from autoclaim.models.weights import ModelMetadata, save_weights
+from autoclaim.models.weights import ModelMetadata, load_weights, save_weights
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +197,48 @@ def losses(
     }
 
 
+def fit_and_calibration_sets(cfg: TrainConfig) -> tuple[PhotoArrays, PhotoArrays]:
+    """(fit, calibration): one group-hash fold of train is held out, less its photos that are
+    near-duplicates of fitted ones (the parts set repeats photos under other names)."""
+    arrays = cached_arrays(cfg, "train")
+    fit_idx, held_idx = holdout_split(arrays.groups, cfg.folds, 0, cfg.seed)
+    fit = subset(arrays, fit_idx)
+    duplicate = near_duplicate_mask(arrays.images[held_idx], fit.images)
+    calibration = subset(arrays, [i for i, d in zip(held_idx, duplicate, strict=True) if not d])
+    log.info(
+        "train photos: %d fit, %d held out, %d of them near-duplicates of fitted photos "
+        "(left out of calibration)",
+        len(fit_idx),
+        len(held_idx),
+        int(duplicate.sum()),
+    )
+    return fit, calibration
+
+
+def calibrate_and_save(
+    model: nn.Module, meta: ModelMetadata, fit: PhotoArrays, held: PhotoArrays, path: Path
+) -> Path:
+    """Choose temperatures, thresholds, severity bias and the OOD threshold on `held`; write
+    the weights and metadata to `path`."""
+    meta.provenance["calibration_photos"] = len(held.images)
+    meta.provenance["fit_photos"] = len(fit.images)
+    fit_out = predict_arrays(model, subset(fit, list(range(0, len(fit.images), 3))), meta)
+    held_out = predict_arrays(model, held, meta)
+    extra = calibrate(meta, held_out, held, fit_out["features"])
+    save_weights(model, meta, path, extra)
+    log.info("wrote %s (holdout metrics %s)", path, meta.metrics.get("holdout"))
+    return path
+
+
+def recalibrate(weights: Path, cfg: TrainConfig, out: Path) -> Path:
+    """Re-run the post-training choices of trained `weights` on today's calibration set."""
+    torch.set_num_threads(cfg.threads)
+    model, meta, _ = load_weights(weights)
+    fit, held = fit_and_calibration_sets(cfg)
+    meta.metrics = {}
+    return calibrate_and_save(model, meta, fit, held, out)
+
+
 def to_batch(arrays: PhotoArrays, idx: np.ndarray) -> dict[str, torch.Tensor]:
     return {
         "images": torch.from_numpy(arrays.images[idx]).permute(0, 3, 1, 2).float(),
@@ -236,10 +279,7 @@ def train(cfg: TrainConfig) -> Path:
     torch.set_num_threads(cfg.threads)
     seed_everything(cfg.seed)
     cfg.out_dir.mkdir(parents=True, exist_ok=True)
-    arrays = cached_arrays(cfg, "train")
-    fit_idx, held_idx = holdout_split(arrays.groups, cfg.folds, 0, cfg.seed)
-    fit, held = subset(arrays, fit_idx), subset(arrays, held_idx)
-    log.info("train photos: %d fit, %d held out for calibration", len(fit_idx), len(held_idx))
+    fit, held = fit_and_calibration_sets(cfg)
 
     model = build_model(cfg.architecture, dropout=cfg.dropout)
     if cfg.pretrained:
@@ -318,7 +358,7 @@ def train(cfg: TrainConfig) -> Path:
                         epoch + 1,
                         step + 1,
                         steps_per_epoch,
-                        float(loss),
+                        float(loss.detach()),
                         (time.monotonic() - started) / (step + 1),
                     )
         log.info(
@@ -349,14 +389,6 @@ def train(cfg: TrainConfig) -> Path:
                 "car-damage-severity: Roboflow 'severity-damage' (2023), CC BY 4.0",
                 "car-damage-parts: Roboflow 'car-damage-detection-t0g92' v2, CC BY 4.0",
             ],
-            "calibration_photos": len(held_idx),
-            "fit_photos": len(fit_idx),
         },
     )
-    fit_out = predict_arrays(model, subset(fit, list(range(0, len(fit.images), 3))), meta)
-    held_out = predict_arrays(model, held, meta)
-    extra = calibrate(meta, held_out, held, fit_out["features"])
-    path = cfg.out_dir / "final.safetensors"
-    save_weights(model, meta, path, extra)
-    log.info("wrote %s (holdout metrics %s)", path, meta.metrics.get("holdout"))
-    return path
+    return calibrate_and_save(model, meta, fit, held, cfg.out_dir / "final.safetensors")

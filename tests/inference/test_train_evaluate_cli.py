@@ -85,6 +85,21 @@ def _many_photos(root: Path) -> None:
         for image_file in (root / f"p{i}/car-damage-parts/train/images").iterdir():
             image_file.rename(parts / "images" / f"g{i}_{image_file.name}")
     (sev / "_annotations.coco.json").write_text(json.dumps(coco))
+    _vary_pixels([*sev.glob("*.jpg"), *(parts / "images").iterdir()])
+
+
+def _vary_pixels(files: list[Path]) -> None:
+    """Give every photo its own content: identical copies would all be near-duplicates of
+    each other and leave nothing for calibration."""
+    import numpy as np
+    from PIL import Image
+
+    for i, path in enumerate(sorted(files)):
+        with Image.open(path) as image:
+            size = image.size
+        rng = np.random.default_rng(i)
+        blocks = rng.integers(0, 256, size=(8, 8, 3), dtype=np.uint8)
+        Image.fromarray(blocks).resize(size, Image.Resampling.NEAREST).save(path)
 
 
 def test_train_tiny_model_resumes_and_writes_weights(tmp_path: Path) -> None:
@@ -114,3 +129,40 @@ def test_train_tiny_model_resumes_and_writes_weights(tmp_path: Path) -> None:
 
     state = torch.load(cfg.out_dir / "last.pt", weights_only=True)
     assert state["epoch"] == 2
+
+
+def test_calibrate_cli_rechooses_post_processing_without_val(tmp_path: Path) -> None:
+    _many_photos(tmp_path / "data")
+    cfg = TrainConfig(
+        data_root=tmp_path / "data",
+        out_dir=tmp_path / "runs" / "run",
+        architecture="damage_tiny",
+        size=32,
+        epochs=1,
+        batch_size=8,
+        folds=3,
+        frozen_blocks=1,
+        pretrained=False,
+    )
+    trained = train(cfg)
+    out = tmp_path / "recalibrated.safetensors"
+    result = CliRunner().invoke(
+        app,
+        [
+            "calibrate",
+            str(trained),
+            "--out",
+            str(out),
+            "--data-root",
+            str(tmp_path / "data"),
+            "--cache-dir",
+            str(cfg.out_dir),
+            "--size",
+            "32",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    _model, meta, extra = load_weights(out)
+    assert meta.provenance["calibration_photos"] > 0
+    assert "holdout" in meta.metrics and "val" not in meta.metrics
+    assert extra["feature_mean"].shape == (1280,)
