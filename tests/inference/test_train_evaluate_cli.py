@@ -102,9 +102,8 @@ def _vary_pixels(files: list[Path]) -> None:
         Image.fromarray(blocks).resize(size, Image.Resampling.NEAREST).save(path)
 
 
-def test_train_tiny_model_resumes_and_writes_weights(tmp_path: Path) -> None:
-    _many_photos(tmp_path / "data")
-    cfg = TrainConfig(
+def _tiny_config(tmp_path: Path) -> TrainConfig:
+    return TrainConfig(
         data_root=tmp_path / "data",
         out_dir=tmp_path / "runs" / "run",
         architecture="damage_tiny",
@@ -115,6 +114,11 @@ def test_train_tiny_model_resumes_and_writes_weights(tmp_path: Path) -> None:
         frozen_blocks=1,
         pretrained=False,
     )
+
+
+def test_train_tiny_model_resumes_and_writes_weights(tmp_path: Path) -> None:
+    _many_photos(tmp_path / "data")
+    cfg = _tiny_config(tmp_path)
     path = train(cfg)
     _model, meta, extra = load_weights(path)
     assert meta.architecture == "damage_tiny" and meta.input_size == 32
@@ -133,17 +137,7 @@ def test_train_tiny_model_resumes_and_writes_weights(tmp_path: Path) -> None:
 
 def test_calibrate_cli_rechooses_post_processing_without_val(tmp_path: Path) -> None:
     _many_photos(tmp_path / "data")
-    cfg = TrainConfig(
-        data_root=tmp_path / "data",
-        out_dir=tmp_path / "runs" / "run",
-        architecture="damage_tiny",
-        size=32,
-        epochs=1,
-        batch_size=8,
-        folds=3,
-        frozen_blocks=1,
-        pretrained=False,
-    )
+    cfg = _tiny_config(tmp_path)
     trained = train(cfg)
     out = tmp_path / "recalibrated.safetensors"
     result = CliRunner().invoke(
