@@ -20,7 +20,7 @@ from PIL import Image
 from autoclaim.inference.backend import ArrayModel
 from autoclaim.inference.images import Photo, PhotoInput, decode_photo, load_photo
 from autoclaim.inference.preprocess import Placement, letterbox, normalise
-from autoclaim.inference.quality import pixel_warnings
+from autoclaim.inference.quality import QUALITY_SIDE, pixel_warnings, quality_pixels
 from autoclaim.inference.types import Finding, PhotoAssessment, QualityWarning
 from autoclaim.models.postprocess import (
     feature_distance,
@@ -181,8 +181,9 @@ class Predictor:
         return self.model.name
 
     def decode(self, photo: PhotoInput) -> Photo:
-        """A photo decoded as the model needs it (JPEGs at reduced scale, still >= input)."""
-        return decode_photo(photo, self.meta.input_size)
+        """A photo decoded as the model and the quality checks need it: JPEGs at reduced
+        scale, still at least the larger of their two sizes a side."""
+        return decode_photo(photo, max(self.meta.input_size, QUALITY_SIDE))
 
     def letterbox(self, image: Image.Image) -> tuple[np.ndarray, Placement]:
         return letterbox(image, self.meta.input_size, self.meta.pad_value)
@@ -247,10 +248,13 @@ class Predictor:
         raw = self.forward([canvas for canvas, _ in boxed])
         results = []
         for i, (photo, (canvas, placement)) in enumerate(zip(decoded, boxed, strict=True)):
-            small = canvas[
-                placement.offset_y : placement.offset_y + placement.height,
-                placement.offset_x : placement.offset_x + placement.width,
-            ]
+            if self.meta.input_size == QUALITY_SIDE:  # the resized photo is in the canvas
+                small = canvas[
+                    placement.offset_y : placement.offset_y + placement.height,
+                    placement.offset_x : placement.offset_x + placement.width,
+                ]
+            else:
+                small = quality_pixels(photo.image)
             warnings = pixel_warnings(small, photo.width, photo.height)
             results.append(self._assess_one(raw, i, photo, placement, warnings))
         return results

@@ -55,8 +55,13 @@ def pixel_warnings(small: np.ndarray, width: int, height: int) -> list[QualityWa
     return warnings
 
 
-def quality_warnings(image: Image.Image) -> list[QualityWarning]:
-    """Warnings about an upright RGB photo."""
+def quality_pixels(image: Image.Image) -> np.ndarray:
+    """An RGB image scaled to fit QUALITY_SIDE, as the (h, w, 3) uint8 the checks read."""
     small = image.copy()
     small.thumbnail((QUALITY_SIDE, QUALITY_SIDE), Image.Resampling.BILINEAR)
-    return pixel_warnings(np.asarray(small, dtype=np.uint8), image.width, image.height)
+    return np.asarray(small, dtype=np.uint8)
+
+
+def quality_warnings(image: Image.Image) -> list[QualityWarning]:
+    """Warnings about an upright RGB photo."""
+    return pixel_warnings(quality_pixels(image), image.width, image.height)
