@@ -34,6 +34,8 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     started = time.perf_counter()
     predictor = Predictor.load(weights, backend=args.backend)
     load_s = time.perf_counter() - started
+    if args.decode_side is not None:
+        predictor.decode_side = args.decode_side
 
     files = sorted(p for p in args.photos_dir.rglob("*") if p.suffix.lower() in {".jpg", ".jpeg"})
     photos = [p.read_bytes() for p in files[: args.photos]]
@@ -62,6 +64,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     return {
         "backend": predictor.backend,
         "threads": args.threads,
+        "decode_side": predictor.decode_side,
         "photos": len(photos),
         "load_s": round(load_s, 3),
         "batch16_ms_per_photo_median": round(statistics.median(batch_ms), 1),
@@ -80,6 +83,7 @@ def main() -> None:
     parser.add_argument("--backends", default="int8,onnx", help="comma-separated, in order")
     parser.add_argument("--backend", default=None, help=argparse.SUPPRESS)  # child process
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--decode-side", type=int, default=None, help="JPEG decode floor (px)")
     parser.add_argument("--photos", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
@@ -91,7 +95,7 @@ def main() -> None:
     for backend in args.backends.split(","):
         before = os.getloadavg()[0]
         command = [sys.executable, __file__, "--backend", backend]
-        for name in ("photos_dir", "weights", "threads", "photos", "rounds"):
+        for name in ("photos_dir", "weights", "threads", "photos", "rounds", "decode_side"):
             value = getattr(args, name)
             if value is not None:
                 command += [f"--{name.replace('_', '-')}", str(value)]

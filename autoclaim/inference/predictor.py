@@ -44,6 +44,12 @@ BACKENDS = ("auto", "int8", "onnx", "torch")
 # The graph files each ONNX backend reads, beside the .safetensors.
 ONNX_SUFFIXES = {"int8": ".int8.onnx", "onnx": ".onnx"}
 AUTO_ORDER = ("onnx", "torch")  # what backend "auto" tries, first usable wins
+# JPEGs decode at reduced scale but keep at least this many times the model's input a side:
+# photos up to twice the input (the 640-px training and val photos) decode at full size, so
+# the model sees exactly the pixels it was trained on; a 12-megapixel photo decodes at 1/4.
+# Factor 1 decodes the 640-px photos at 320 px (3x faster decode, no exact match; see
+# docs/model-card.md "Runtime" for what that did to the val figures).
+DECODE_FACTOR = 2
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,7 @@ class Predictor:
         self.model = model if isinstance(model, ArrayModel) else _torch_model(model)
         self.meta = meta
         self.batch_size = batch_size
+        self.decode_side = max(DECODE_FACTOR * meta.input_size, QUALITY_SIDE)
         extra = extra or {}
         mean, inv_std = extra.get("feature_mean"), extra.get("feature_inv_std")
         self._feature_mean = None if mean is None else np.asarray(mean, dtype=np.float32)
@@ -182,8 +189,8 @@ class Predictor:
 
     def decode(self, photo: PhotoInput) -> Photo:
         """A photo decoded as the model and the quality checks need it: JPEGs at reduced
-        scale, still at least the larger of their two sizes a side."""
-        return decode_photo(photo, max(self.meta.input_size, QUALITY_SIDE))
+        scale, still at least `decode_side` pixels a side."""
+        return decode_photo(photo, self.decode_side)
 
     def letterbox(self, image: Image.Image) -> tuple[np.ndarray, Placement]:
         return letterbox(image, self.meta.input_size, self.meta.pad_value)

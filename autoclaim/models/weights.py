@@ -141,4 +141,4 @@ def read_extra(path: Path) -> dict[str, np.ndarray]:
     from safetensors import safe_open
 
     with safe_open(str(path), framework="numpy") as f:
-        return {k[len(OOD_PREFIX) :]: f.get_tensor(k) for k in f.keys() if k.startswith(OOD_PREFIX)}
+        return {k[len(OOD_PREFIX) :]: f.get_tensor(k) for k in f.keys() if k.startswith(OOD_PREFIX)}  # noqa: SIM118

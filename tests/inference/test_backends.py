@@ -87,6 +87,7 @@ def test_assess_decodes_small_but_reports_the_photo(tiny_onnx_weights: Path) -> 
     predictor = Predictor.load(tiny_onnx_weights, backend="onnx")
     # 1/2 scale: the quality checks want 256 px a side even though this model takes 64.
     assert predictor.decode(jpeg(1280, 960)).image.size == (640, 480)
+    assert predictor.decode(jpeg(2560, 1920)).image.size == (640, 480)  # 1/4
     sharp, blurred = predictor.assess([jpeg(1280, 960), jpeg(1280, 960, blur=12)])
     assert (sharp.width, sharp.height) == (1280, 960)
     assert "blurred" not in {w.code for w in sharp.warnings}
