@@ -38,11 +38,14 @@ def main() -> None:
         f"wrote {fp32} ({fp32.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s)"
     )
     if args.int8:
-        from autoclaim.inference.quantize import quantize_int8
+        from autoclaim.inference.quantize import calibration_batches, quantize_int8
 
         int8 = args.weights.with_suffix(ONNX_SUFFIXES["int8"])
         started = time.perf_counter()
-        quantize_int8(fp32, int8, args.weights, args.data_root, args.calibration_photos, args.seed)
+        batches = calibration_batches(
+            args.weights, args.data_root, args.calibration_photos, args.seed
+        )
+        quantize_int8(fp32, int8, args.weights, batches)
         print(
             f"wrote {int8} ({int8.stat().st_size / 1e6:.1f} MB, "
             f"{time.perf_counter() - started:.1f} s)"

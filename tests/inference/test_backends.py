@@ -98,3 +98,25 @@ def test_explain_keeps_the_full_size_photo(tiny_onnx_weights: Path) -> None:
     (explanation,) = Predictor.load(tiny_onnx_weights, backend="onnx").explain([jpeg(1280, 960)])
     assert explanation.image.size == (1280, 960)
     assert all(np.isfinite(m).all() for m in explanation.heatmaps.values())
+
+
+def test_int8_graph_builds_and_loads(tiny_onnx_weights: Path, tmp_path: Path) -> None:
+    from autoclaim.inference.quantize import quantize_int8
+
+    weights = tmp_path / "tiny.safetensors"
+    for suffix in (".safetensors", ".json", ".onnx"):
+        shutil.copy(tiny_onnx_weights.with_suffix(suffix), weights.with_suffix(suffix))
+    rng = np.random.default_rng(0)
+    batches = [rng.uniform(-1, 1, (4, 3, 64, 64)).astype(np.float32) for _ in range(2)]
+    quantize_int8(weights.with_suffix(".onnx"), weights.with_suffix(".int8.onnx"), weights, batches)
+    assert (
+        weights.with_suffix(".int8.onnx").stat().st_size
+        < weights.with_suffix(".onnx").stat().st_size
+    )
+    int8 = Predictor.load(weights, backend="int8")
+    fp32 = Predictor.load(weights, backend="onnx")
+    assert int8.backend == "int8"
+    photos = [jpeg(640, 480)]
+    (a,), (b,) = int8.assess(photos), fp32.assess(photos)
+    assert [f.label for f in a.parts] and a.width == 640
+    assert a.severity == pytest.approx(b.severity, abs=0.1)
