@@ -86,6 +86,7 @@ def register(app: typer.Typer) -> None:
         record: bool = typer.Option(
             False, help="Store the headline figures in the weights' metadata (val reference)."
         ),
+        backend: str = typer.Option("auto", help="auto, int8, onnx or torch."),
     ) -> None:
         """Evaluate the model on a split and print the metrics JSON."""
         from autoclaim.inference.evaluation import evaluate as run_evaluation
@@ -94,7 +95,7 @@ def register(app: typer.Typer) -> None:
 
         settings = get_settings()
         configure_logging(settings.log_level, settings.log_json)
-        predictor = Predictor.load(weights)
+        predictor = Predictor.load(weights, backend=backend)
         metrics = run_evaluation(predictor, data_root or settings.data_root, split)
         if record:
             from autoclaim.inference.predictor import SHIPPED_WEIGHTS

@@ -12,7 +12,6 @@ import numpy as np
 
 from autoclaim.data.photos import LabelledPhoto
 from autoclaim.data.readers import read_split
-from autoclaim.inference.images import load_photo
 from autoclaim.inference.predictor import Predictor, RawOutputs
 from autoclaim.models.metrics import (
     confusion_matrix,
@@ -32,7 +31,7 @@ def predict_photos(
     """Calibrated outputs for dataset photos, decoded the way the service decodes uploads."""
     parts: list[RawOutputs] = []
     for start in range(0, len(photos), chunk):
-        images = [load_photo(p.path) for p in photos[start : start + chunk]]
+        images = [predictor.decode(p.path).image for p in photos[start : start + chunk]]
         raw, _ = predictor.predict_images(images)
         parts.append(raw)
         log.info("evaluated %d/%d photos", min(start + chunk, len(photos)), len(photos))

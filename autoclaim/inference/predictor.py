@@ -1,37 +1,55 @@
-"""The Predictor: pre-process (decode, letterbox, normalise) -> model -> numpy post-process.
+"""The Predictor: decode -> letterbox -> normalise -> model -> numpy post-process.
 
-Loads the shipped weights once, checks every input first, and batches photos.
+Loads the shipped weights once, checks every input first, and batches photos. With an ONNX
+graph beside the weights (the default), nothing here imports torch: numpy, Pillow and ONNX
+Runtime only, which keeps a service or worker process about 500 MB smaller.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 from PIL import Image
 
-from autoclaim.inference.images import PhotoInput, load_photo
-from autoclaim.inference.preprocess import Placement, letterbox, to_tensor
-from autoclaim.inference.quality import quality_warnings
+from autoclaim.inference.backend import ArrayModel
+from autoclaim.inference.images import Photo, PhotoInput, decode_photo, load_photo
+from autoclaim.inference.preprocess import Placement, letterbox, normalise
+from autoclaim.inference.quality import QUALITY_SIDE, pixel_warnings, quality_pixels
 from autoclaim.inference.types import Finding, PhotoAssessment, QualityWarning
-from autoclaim.models import damage_net  # noqa: F401  (registers the architectures)
-from autoclaim.models.calibration import feature_distance
 from autoclaim.models.postprocess import (
+    feature_distance,
     multilabel_probabilities,
     severity_decision,
     severity_probabilities,
     sigmoid,
 )
-from autoclaim.models.weights import ModelMetadata, load_weights
+from autoclaim.models.weights import ModelMetadata, WeightsError, read_extra, read_metadata
+
+if TYPE_CHECKING:
+    from torch import nn
+
+log = logging.getLogger(__name__)
 
 SHIPPED_WEIGHTS = (
     Path(__file__).resolve().parent.parent / "models" / "weights" / "damage_lite0.safetensors"
 )
 REGION_FLOOR = 0.5  # a region covers cells at >= this fraction of the map's peak
+BACKENDS = ("auto", "int8", "onnx", "torch")
+# The graph files each ONNX backend reads, beside the .safetensors.
+ONNX_SUFFIXES = {"int8": ".int8.onnx", "onnx": ".onnx"}
+AUTO_ORDER = ("onnx", "torch")  # what backend "auto" tries, first usable wins
+# JPEGs decode at reduced scale but keep at least this many times the model's input a side:
+# photos up to twice the input (the 640-px training and val photos) decode at full size, so
+# the model sees exactly the pixels it was trained on; a 12-megapixel photo decodes at 1/4.
+# Factor 1 decodes the 640-px photos at 320 px (3x faster decode, no exact match; see
+# docs/model-card.md "Runtime" for what that did to the val figures).
+DECODE_FACTOR = 2
 
 
 @dataclass(frozen=True)
@@ -51,7 +69,7 @@ class Explanation:
     """An assessment plus the per-class maps behind its regions (for overlays)."""
 
     assessment: PhotoAssessment
-    image: Image.Image  # the upright RGB photo that was assessed
+    image: Image.Image  # the upright RGB photo that was assessed (full size)
     heatmaps: dict[str, np.ndarray]  # label -> (h, w) 0..1 map over the photo
 
 
@@ -86,6 +104,21 @@ def map_region(photo_map: np.ndarray) -> tuple[float, float, float, float] | Non
     )
 
 
+def _onnx_model(path: Path, backend: str) -> ArrayModel:
+    from autoclaim.inference.onnx_backend import OnnxModel
+
+    graph = path.with_suffix(ONNX_SUFFIXES[backend])
+    if not graph.is_file():
+        raise WeightsError(f"no {backend} graph {graph}; build it: scripts/build_vision_onnx.py")
+    return OnnxModel(graph, weights=path, name=backend)
+
+
+def _torch_model(module: nn.Module) -> ArrayModel:
+    from autoclaim.inference.torch_backend import TorchModel
+
+    return TorchModel(module)
+
+
 class Predictor:
     """Damage assessment of photos with a trained model and its metadata."""
 
@@ -94,26 +127,29 @@ class Predictor:
 
     def __init__(
         self,
-        model: torch.nn.Module,
+        model: ArrayModel | nn.Module,
         meta: ModelMetadata,
-        extra: dict[str, torch.Tensor] | None = None,
+        extra: Mapping[str, Any] | None = None,
         batch_size: int = 16,
     ) -> None:
-        self.model = model.eval().to(memory_format=torch.channels_last)
+        """`model` is a loaded backend or a torch module (wrapped); `extra` holds the feature
+        statistics (numpy arrays or tensors)."""
+        self.model = model if isinstance(model, ArrayModel) else _torch_model(model)
         self.meta = meta
         self.batch_size = batch_size
+        self.decode_side = max(DECODE_FACTOR * meta.input_size, QUALITY_SIDE)
         extra = extra or {}
-        self._feature_mean = extra["feature_mean"].numpy() if "feature_mean" in extra else None
-        self._feature_inv_std = (
-            extra["feature_inv_std"].numpy() if "feature_inv_std" in extra else None
-        )
+        mean, inv_std = extra.get("feature_mean"), extra.get("feature_inv_std")
+        self._feature_mean = None if mean is None else np.asarray(mean, dtype=np.float32)
+        self._feature_inv_std = None if inv_std is None else np.asarray(inv_std, dtype=np.float32)
 
     @classmethod
     def load(cls, path: Path | None = None, backend: str = "auto") -> Predictor:
         """The shipped model (loaded once per process), or the weights at `path`.
 
-        backend "auto" runs the ONNX graph exported beside the weights (`.onnx`, same
-        network, about 5x faster on a busy 2-core CPU) when present, else torch.
+        backend "onnx" runs the ONNX graph exported beside the weights (`.onnx`; no torch
+        import), "int8" its int8-quantised copy (`.int8.onnx`), "torch" the weights in torch;
+        "auto" takes the first of AUTO_ORDER that is present and exported from these weights.
         """
         if path is not None:
             return cls._build(path, backend)
@@ -124,86 +160,120 @@ class Predictor:
 
     @classmethod
     def _build(cls, path: Path, backend: str) -> Predictor:
-        if backend not in {"auto", "torch", "onnx"}:
-            raise ValueError(f"unknown backend {backend!r} (auto, torch, onnx)")
-        model, meta, extra = load_weights(path)
-        onnx_path = path.with_suffix(".onnx")
-        if backend == "onnx" or (backend == "auto" and onnx_path.is_file()):
-            from autoclaim.inference.onnx_backend import OnnxModel
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend {backend!r} ({', '.join(BACKENDS)})")
+        meta = read_metadata(path)
+        for choice in AUTO_ORDER if backend == "auto" else (backend,):
+            if choice == "torch":
+                from autoclaim.models.weights import load_weights
 
-            return cls(OnnxModel(onnx_path), meta, extra)  # type: ignore[arg-type]
-        return cls(model, meta, extra)
+                model, meta, extra = load_weights(path)
+                return cls(model, meta, extra)
+            if backend == "auto" and not path.with_suffix(ONNX_SUFFIXES[choice]).is_file():
+                continue
+            try:
+                return cls(_onnx_model(path, choice), meta, read_extra(path))
+            except WeightsError as exc:
+                if backend != "auto":
+                    raise
+                log.warning("skipping the %s backend: %s", choice, exc)
+        raise WeightsError(f"no usable backend for {path}")  # AUTO_ORDER ends with torch
 
     @property
     def model_version(self) -> str:
         return f"{self.meta.name}-{self.meta.version}"
 
-    def preprocess(self, images: Sequence[Image.Image]) -> tuple[torch.Tensor, list[Placement]]:
-        """Letterboxed, normalised NCHW batch and where each photo sits in its canvas."""
-        size = self.meta.input_size
-        canvases, placements = [], []
-        for image in images:
-            canvas, placement = letterbox(image, size, self.meta.pad_value)
-            canvases.append(canvas)
-            placements.append(placement)
-        x = to_tensor(np.stack(canvases), self.meta.mean, self.meta.std)
-        return x.contiguous(memory_format=torch.channels_last), placements
+    @property
+    def backend(self) -> str:
+        return self.model.name
 
-    @torch.inference_mode()
-    def forward(self, x: torch.Tensor) -> RawOutputs:
-        """Model plus calibration for a pre-processed batch."""
-        out = self.model(x)
-        meta = self.meta
-        severity = severity_probabilities(
-            out["severity"].float().numpy(), meta.temperature["severity"]
-        )
-        features = out["features"].float().numpy()
-        if self._feature_mean is not None and self._feature_inv_std is not None:
-            distance = feature_distance(features, self._feature_mean, self._feature_inv_std)
-        else:
-            distance = np.zeros(len(features))
+    def decode(self, photo: PhotoInput) -> Photo:
+        """A photo decoded as the model and the quality checks need it: JPEGs at reduced
+        scale, still at least `decode_side` pixels a side."""
+        return decode_photo(photo, self.decode_side)
+
+    def letterbox(self, image: Image.Image) -> tuple[np.ndarray, Placement]:
+        return letterbox(image, self.meta.input_size, self.meta.pad_value)
+
+    def forward(self, canvases: Sequence[np.ndarray]) -> RawOutputs:
+        """Model plus calibration for letterboxed uint8 (S, S, 3) canvases, in batches."""
+        outputs = [
+            self._forward_batch(np.stack(canvases[start : start + self.batch_size]))
+            for start in range(0, len(canvases), self.batch_size)
+        ]
         return RawOutputs(
-            parts=multilabel_probabilities(out["parts"].float().numpy(), meta.temperature["parts"]),
-            damage_types=multilabel_probabilities(
-                out["damage_types"].float().numpy(), meta.temperature["damage_types"]
-            ),
-            severity=severity,
-            severity_class=severity_decision(severity, meta.severity_bias),
-            region_maps=sigmoid(out["regions"].float().numpy()),
-            ood_distance=distance,
-        )
-
-    def predict_images(self, images: Sequence[Image.Image]) -> tuple[RawOutputs, list[Placement]]:
-        """Raw calibrated outputs for upright RGB images, in batches."""
-        outputs: list[RawOutputs] = []
-        placements: list[Placement] = []
-        for start in range(0, len(images), self.batch_size):
-            x, batch_placements = self.preprocess(images[start : start + self.batch_size])
-            outputs.append(self.forward(x))
-            placements += batch_placements
-        merged = RawOutputs(
             *(
                 np.concatenate([getattr(o, f) for o in outputs])
                 for f in RawOutputs.__dataclass_fields__
             )
         )
-        return merged, placements
+
+    def _forward_batch(self, batch: np.ndarray) -> RawOutputs:
+        out = self.model(normalise(batch, self.meta.mean, self.meta.std))
+        meta = self.meta
+        severity = severity_probabilities(out["severity"], meta.temperature["severity"])
+        features = out["features"]
+        if self._feature_mean is not None and self._feature_inv_std is not None:
+            distance = feature_distance(features, self._feature_mean, self._feature_inv_std)
+        else:
+            distance = np.zeros(len(features))
+        return RawOutputs(
+            parts=multilabel_probabilities(out["parts"], meta.temperature["parts"]),
+            damage_types=multilabel_probabilities(
+                out["damage_types"], meta.temperature["damage_types"]
+            ),
+            severity=severity,
+            severity_class=severity_decision(severity, meta.severity_bias),
+            region_maps=sigmoid(out["regions"]),
+            ood_distance=distance,
+        )
+
+    def predict_images(self, images: Sequence[Image.Image]) -> tuple[RawOutputs, list[Placement]]:
+        """Raw calibrated outputs for upright RGB images, in batches."""
+        boxed = [self.letterbox(image) for image in images]
+        return self.forward([canvas for canvas, _ in boxed]), [p for _, p in boxed]
 
     def explain(self, photos: Sequence[PhotoInput]) -> list[Explanation]:
-        """Assessments with the heat maps behind their regions."""
-        images = [load_photo(p) for p in photos]  # every input checked before any model work
-        if not images:
-            return []
-        raw, placements = self.predict_images(images)
-        return [self._explain_one(raw, i, image, placements[i]) for i, image in enumerate(images)]
+        """Assessments with the heat maps behind their regions (and the full-size photo)."""
+        assessed = self._assess(photos)
+        return [
+            Explanation(assessment, load_photo(photo), heatmaps)
+            for photo, (assessment, heatmaps) in zip(photos, assessed, strict=True)
+        ]
 
     def assess(self, photos: Sequence[PhotoInput]) -> list[PhotoAssessment]:
         """One PhotoAssessment per photo, in order."""
-        return [e.assessment for e in self.explain(photos)]
+        return [assessment for assessment, _ in self._assess(photos)]
 
-    def _explain_one(
-        self, raw: RawOutputs, i: int, image: Image.Image, placement: Placement
-    ) -> Explanation:
+    def _assess(
+        self, photos: Sequence[PhotoInput]
+    ) -> list[tuple[PhotoAssessment, dict[str, np.ndarray]]]:
+        decoded = [self.decode(p) for p in photos]  # every input checked before any model work
+        if not decoded:
+            return []
+        boxed = [self.letterbox(photo.image) for photo in decoded]
+        raw = self.forward([canvas for canvas, _ in boxed])
+        results = []
+        for i, (photo, (canvas, placement)) in enumerate(zip(decoded, boxed, strict=True)):
+            if self.meta.input_size == QUALITY_SIDE:  # the resized photo is in the canvas
+                small = canvas[
+                    placement.offset_y : placement.offset_y + placement.height,
+                    placement.offset_x : placement.offset_x + placement.width,
+                ]
+            else:
+                small = quality_pixels(photo.image)
+            warnings = pixel_warnings(small, photo.width, photo.height)
+            results.append(self._assess_one(raw, i, photo, placement, warnings))
+        return results
+
+    def _assess_one(
+        self,
+        raw: RawOutputs,
+        i: int,
+        photo: Photo,
+        placement: Placement,
+        warnings: list[QualityWarning],
+    ) -> tuple[PhotoAssessment, dict[str, np.ndarray]]:
         meta = self.meta
         labels = meta.parts + meta.damage_types
         heatmaps = {
@@ -229,7 +299,6 @@ class Predictor:
             name: round(float(p), 4)
             for name, p in zip(meta.severities, raw.severity[i], strict=True)
         }
-        warnings = quality_warnings(image)
         if meta.ood_threshold is not None and raw.ood_distance[i] > meta.ood_threshold:
             warnings.append(
                 QualityWarning(
@@ -253,8 +322,8 @@ class Predictor:
             severity=severity,
             uncertainty=round(uncertainty, 4),
             warnings=warnings,
-            width=image.width,
-            height=image.height,
+            width=photo.width,
+            height=photo.height,
             model_version=self.model_version,
         )
-        return Explanation(assessment, image, heatmaps)
+        return assessment, heatmaps

@@ -1,16 +1,20 @@
 """Pre-processing shared by training and inference: letterbox to a square, then normalise.
 
 Both the training cache and the Predictor call `letterbox`, so photos are resized one way.
+Only `to_tensor` (training) needs torch; the Predictor normalises with numpy (`normalise`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 from PIL import Image
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,17 @@ def to_tensor(
     batch: np.ndarray | torch.Tensor, mean: Sequence[float], std: Sequence[float]
 ) -> torch.Tensor:
     """uint8 NHWC pixels to a normalised float NCHW tensor."""
+    import torch
+
     x = torch.as_tensor(batch).permute(0, 3, 1, 2).float()
     m = torch.tensor(mean, dtype=torch.float32).view(1, 3, 1, 1)
     s = torch.tensor(std, dtype=torch.float32).view(1, 3, 1, 1)
     return (x - m) / s
+
+
+def normalise(batch: np.ndarray, mean: Sequence[float], std: Sequence[float]) -> np.ndarray:
+    """uint8 NHWC pixels to a normalised float32 NCHW array (the same values as `to_tensor`)."""
+    x = batch.astype(np.float32).transpose(0, 3, 1, 2)
+    m = np.asarray(mean, dtype=np.float32).reshape(1, 3, 1, 1)
+    s = np.asarray(std, dtype=np.float32).reshape(1, 3, 1, 1)
+    return np.ascontiguousarray((x - m) / s)

@@ -12,6 +12,7 @@ import torch
 from autoclaim.data.cache import PhotoArrays
 from autoclaim.models.metrics import best_f1_threshold, f1_per_class, one_hot
 from autoclaim.models.postprocess import (
+    feature_distance,
     multilabel_probabilities,
     severity_decision,
     severity_probabilities,
@@ -56,11 +57,6 @@ def fit_severity_bias(probs: np.ndarray, truth: np.ndarray) -> list[float]:
         if macro > best[0] + 1e-3:
             best = (macro, bias)
     return best[1]
-
-
-def feature_distance(features: np.ndarray, mean: np.ndarray, inv_std: np.ndarray) -> np.ndarray:
-    """Mean squared z-score of pooled features (a diagonal Mahalanobis distance)."""
-    return np.asarray(np.mean(((features - mean) * inv_std) ** 2, axis=1))
 
 
 def calibrate(

@@ -31,3 +31,8 @@ def severity_decision(probs: np.ndarray, bias: list[float] | None) -> np.ndarray
     """Predicted severity index per photo: argmax of log-probabilities plus per-class bias."""
     scores = np.log(probs) + (np.asarray(bias) if bias is not None else 0.0)
     return np.asarray(scores.argmax(axis=1))
+
+
+def feature_distance(features: np.ndarray, mean: np.ndarray, inv_std: np.ndarray) -> np.ndarray:
+    """Mean squared z-score of pooled features (a diagonal Mahalanobis distance)."""
+    return np.asarray(np.mean(((features - mean) * inv_std) ** 2, axis=1))

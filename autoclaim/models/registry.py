@@ -31,8 +31,14 @@ def register_model(name: str) -> Callable[[F], F]:
     return decorate
 
 
+def _register_builtin() -> None:
+    """Import the shipped architectures (they register themselves on import)."""
+    from autoclaim.models import damage_net  # noqa: F401
+
+
 def build_model(name: str, **kwargs: Any) -> nn.Module:
     """Build a registered architecture."""
+    _register_builtin()
     try:
         factory = _REGISTRY[name]
     except KeyError:
@@ -43,4 +49,5 @@ def build_model(name: str, **kwargs: Any) -> nn.Module:
 
 def available_models() -> list[str]:
     """Names of the registered architectures."""
+    _register_builtin()
     return sorted(_REGISTRY)

@@ -1,18 +1,22 @@
-"""Weight files: tensors in safetensors (never pickle) beside a JSON file of metadata."""
+"""Weight files: tensors in safetensors (never pickle) beside a JSON file of metadata.
+
+Importing this module does not import torch: the ONNX inference path reads the metadata and
+the feature statistics with numpy only (`read_metadata`, `read_extra`)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
-from safetensors.torch import load_file, save_file
-from torch import nn
+import numpy as np
 
 from autoclaim.data.taxonomy import DAMAGE_TYPES, PARTS, SEVERITIES
-from autoclaim.models.registry import build_model
+
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
 
 # Out-of-distribution statistics of pooled features travel in the same file under this prefix.
 OOD_PREFIX = "ood."
@@ -73,6 +77,8 @@ def save_weights(
     extra: dict[str, torch.Tensor] | None = None,
 ) -> None:
     """Write `path` (.safetensors) and its metadata beside it (.json)."""
+    from safetensors.torch import save_file
+
     tensors = {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
     tensors = {k: v for k, v in tensors.items() if not k.endswith("num_batches_tracked")}
     for key, value in (extra or {}).items():
@@ -84,11 +90,12 @@ def save_weights(
 
 def load_weights(path: Path) -> tuple[nn.Module, ModelMetadata, dict[str, torch.Tensor]]:
     """Build the model named in the metadata and fill it; returns (model, meta, extra tensors)."""
-    meta_path = path.with_suffix(".json")
-    if not path.is_file() or not meta_path.is_file():
-        raise WeightsError(f"weights {path} or metadata {meta_path} missing")
-    meta = ModelMetadata.from_json(meta_path.read_text(encoding="utf-8"))
+    from safetensors.torch import load_file
+
     from autoclaim.models import damage_net  # noqa: F401  (registers the architectures)
+    from autoclaim.models.registry import build_model
+
+    meta = read_metadata(path)
 
     tensors = load_file(str(path))
     extra = {k[len(OOD_PREFIX) :]: v for k, v in tensors.items() if k.startswith(OOD_PREFIX)}
@@ -119,3 +126,19 @@ def record_metrics(path: Path, split: str, metrics: dict[str, Any]) -> None:
     }
     meta.metrics[split] = {"headline": metrics["headline"], "per_class_f1": per_class}
     meta_path.write_text(meta.to_json() + "\n", encoding="utf-8")
+
+
+def read_metadata(path: Path) -> ModelMetadata:
+    """The metadata beside the weights at `path` (checks that both files exist)."""
+    meta_path = path.with_suffix(".json")
+    if not path.is_file() or not meta_path.is_file():
+        raise WeightsError(f"weights {path} or metadata {meta_path} missing")
+    return ModelMetadata.from_json(meta_path.read_text(encoding="utf-8"))
+
+
+def read_extra(path: Path) -> dict[str, np.ndarray]:
+    """The extra tensors (feature statistics) stored with the weights, as numpy arrays."""
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="numpy") as f:
+        return {k[len(OOD_PREFIX) :]: f.get_tensor(k) for k in f.keys() if k.startswith(OOD_PREFIX)}  # noqa: SIM118

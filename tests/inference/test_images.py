@@ -20,7 +20,7 @@ from autoclaim.inference.errors import (
     TruncatedImageError,
     UnsupportedImageError,
 )
-from autoclaim.inference.images import load_photo
+from autoclaim.inference.images import decode_photo, load_photo
 
 
 def encode(image: Image.Image, fmt: str, **kwargs: object) -> bytes:
@@ -139,3 +139,36 @@ def test_heic_is_read_when_pillow_heif_is_installed() -> None:
     except (KeyError, OSError, ValueError) as exc:
         pytest.skip(f"this pillow-heif build cannot encode HEIF: {exc}")
     assert load_photo(data).size == (64, 48)
+
+
+def _quadrant_photo(w: int, h: int) -> Image.Image:
+    """Red top-left quadrant on grey: shows which way the pixels ended up."""
+    image = Image.new("RGB", (w, h), (128, 128, 128))
+    image.paste((255, 0, 0), (0, 0, w // 2, h // 2))
+    return image
+
+
+def test_draft_decode_is_smaller_but_never_below_min_side() -> None:
+    data = encode(_quadrant_photo(1280, 960), "JPEG")
+    photo = decode_photo(data, min_side=256)
+    assert photo.image.size == (640, 480)  # 1/2 scale: at 1/4 the short side would be 240
+    assert (photo.width, photo.height) == (1280, 960)
+    assert decode_photo(data).image.size == (1280, 960)
+    png = decode_photo(encode(_quadrant_photo(1280, 960), "PNG"), min_side=256)
+    assert png.image.size == (1280, 960)  # only JPEGs decode at reduced scale
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_draft_decode_honours_exif_orientation(orientation: int) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    data = encode(_quadrant_photo(1280, 960), "JPEG", exif=exif.tobytes())
+    full = load_photo(data)
+    photo = decode_photo(data, min_side=256)
+    assert (photo.width, photo.height) == full.size
+    assert photo.image.width < full.width
+    assert photo.image.width / photo.image.height == pytest.approx(full.width / full.height)
+    # The red quadrant lands in the same corner at both scales.
+    small = np.asarray(photo.image.resize((8, 8)), dtype=np.float32)[..., 0]
+    large = np.asarray(full.resize((8, 8)), dtype=np.float32)[..., 0]
+    assert np.abs(small - large).max() < 40
