@@ -5,7 +5,8 @@ Run a worker with (one process per core; each loads the analysers once, at start
     celery -A autoclaim.claims.celery_jobs worker -Q autoclaim --concurrency 1
 
 The task carries no payload: it means "work is waiting". A worker answers it by claiming
-rows from the database queue (`jobs.claim_work`) until none is left, so one message per
+rows from the database queue (`Worker.run_once`, the same lease-fenced path as the
+embedded runner) until none is left, so one message per
 upload is enough, batches form across claims, and a lost or duplicated message never loses
 or duplicates work. Tasks are acknowledged late and rejected when their worker process dies,
 so Redis / RabbitMQ redeliver them; each worker process also looks for abandoned rows every
@@ -22,15 +23,8 @@ from typing import Any
 
 from autoclaim.claims.blobs import FileBlobStore
 from autoclaim.claims.db import make_engine
-from autoclaim.claims.errors import LeaseLostError
 from autoclaim.claims.estimating import ClaimEstimator
-from autoclaim.claims.jobs import (
-    FencedClaimStore,
-    JobRunnerConfigError,
-    claim_work,
-    waiting_count,
-)
-from autoclaim.claims.models import WorkItem
+from autoclaim.claims.jobs import FencedClaimStore, JobRunnerConfigError, waiting_count
 from autoclaim.claims.worker import Worker
 from autoclaim.config import Settings, get_settings
 
@@ -111,6 +105,7 @@ def build_context(settings: Settings) -> WorkerContext:
         reader,
         ClaimEstimator(store, settings.price_book),
         batch_size=settings.worker_batch_size,
+        lease_seconds=settings.job_lease_seconds,
     )
     return WorkerContext(settings, store, worker)
 
@@ -122,17 +117,10 @@ def run_available_work(context: WorkerContext, budget_s: float) -> tuple[int, bo
     deadline = time.monotonic() + budget_s
     done = 0
     while time.monotonic() < deadline:
-        items: list[WorkItem] = claim_work(
-            context.store, context.settings.worker_batch_size, context.settings.job_lease_seconds
-        )
-        if not items:
+        taken = context.worker.run_once()
+        if not taken:
             return done, False
-        try:
-            with context.store.holding(items):
-                context.worker.process(items)
-        except LeaseLostError as exc:
-            log.warning("work taken over by another worker", extra={"error": str(exc)})
-        done += len(items)
+        done += taken
     return done, True
 
 

@@ -2,12 +2,13 @@
 
 The database work-queue row is the source of truth in both runners: the API persists work
 items with the claim change that caused them and then only calls `enqueue()`. The embedded
-runner is the in-process `Worker` thread; the Celery runner (`autoclaim.claims.celery_jobs`)
-publishes a "work is waiting" task that a Celery worker process answers by claiming rows
-here with a conditional UPDATE. A claimed row carries a fencing token (its `attempts`
-count): every write a worker makes for it first checks the token and renews the lease in the
-same transaction, so a task delivered twice, or taken over after its worker died, leaves
-exactly one result.
+runner runs `Worker` threads in the API process; the Celery runner
+(`autoclaim.claims.celery_jobs`) publishes a "work is waiting" task that a Celery worker
+process answers with the same `Worker`. Either way rows are claimed here, and only here
+(`claim_work`), with a conditional UPDATE. A claimed row carries a fencing token (its
+`attempts` count): every write a worker makes for it first checks the token and renews the
+lease in the same transaction, so a task delivered twice, or taken over after its worker
+died, leaves exactly one result.
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from autoclaim.claims.errors import (
@@ -892,76 +892,6 @@ class ClaimStore:
         )
         if not queued:
             s.add(WorkItem(kind=WORK_ESTIMATE, claim_id=claim_id))
-
-    def resume_interrupted_work(self) -> int:
-        """Put work that was running when the process stopped back in the queue."""
-
-        def write(s: Session) -> int:
-            result = s.execute(
-                update(WorkItem)
-                .where(WorkItem.status == "running")
-                .values(status="queued", started_at=None)
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-        return self._write(write)
-
-    def take_work(self, batch_size: int) -> list[WorkItem]:
-        """Mark the oldest queued item running and return it; photo assessments of the same
-        claim are taken together (one model batch)."""
-
-        def write(s: Session) -> list[WorkItem]:
-            running = aliased(WorkItem)
-            estimate_running = (
-                select(running.id)
-                .where(
-                    running.claim_id == WorkItem.claim_id,
-                    running.kind == WORK_ESTIMATE,
-                    running.status == "running",
-                )
-                .exists()
-            )
-            # A claim's estimates run one at a time, so the newest one saw all evidence.
-            first = s.scalar(
-                select(WorkItem)
-                .where(
-                    WorkItem.status == "queued",
-                    ~((WorkItem.kind == WORK_ESTIMATE) & estimate_running),
-                )
-                .order_by(WorkItem.id)
-                .limit(1)
-            )
-            if first is None:
-                return []
-            items = [first]
-            if first.kind == WORK_ASSESS_PHOTO:
-                items = list(
-                    s.scalars(
-                        select(WorkItem)
-                        .where(
-                            WorkItem.status == "queued",
-                            WorkItem.kind == WORK_ASSESS_PHOTO,
-                            WorkItem.claim_id == first.claim_id,
-                        )
-                        .order_by(WorkItem.id)
-                        .limit(batch_size)
-                    )
-                )
-            now = utcnow()
-            taken: list[WorkItem] = []
-            for item in items:
-                result = s.execute(
-                    update(WorkItem)
-                    .where(WorkItem.id == item.id, WorkItem.status == "queued")
-                    .values(status="running", started_at=now, attempts=WorkItem.attempts + 1)
-                )
-                if result.rowcount == 1:  # type: ignore[attr-defined]
-                    taken.append(item)
-            for item in taken:
-                s.refresh(item)
-            return taken
-
-        return self._write(write)
 
     def finish_work(self, items: Sequence[WorkItem]) -> None:
         """Mark items done; when a claim's evidence is all processed, queue its estimate."""
