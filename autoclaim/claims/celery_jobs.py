@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from autoclaim.claims.blobs import FileBlobStore
+from autoclaim.claims.blobs import open_blob_store
 from autoclaim.claims.db import make_engine
 from autoclaim.claims.estimating import ClaimEstimator
 from autoclaim.claims.jobs import FencedClaimStore, JobRunnerConfigError, waiting_count
@@ -100,7 +100,7 @@ def build_context(settings: Settings) -> WorkerContext:
     assessor, reader = make_analysers(settings)
     worker = Worker(
         store,
-        FileBlobStore(settings.var_dir / "blobs"),
+        open_blob_store(settings.resolved_blob_url(), settings.s3_endpoint_url, settings.s3_region),
         assessor,
         reader,
         ClaimEstimator(store, settings.price_book),

@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request, Response
 
 from autoclaim import __version__
 from autoclaim.claims.analysers import DocumentReader, OcrReader, PhotoAssessor, VisionAssessor
-from autoclaim.claims.blobs import FileBlobStore
+from autoclaim.claims.blobs import open_blob_store
 from autoclaim.claims.db import make_engine
 from autoclaim.claims.estimating import ClaimEstimator
 from autoclaim.claims.jobs import FencedClaimStore, JobRunner, import_object
@@ -76,7 +76,9 @@ def create_app(
         engine = make_engine(settings.resolved_database_url())
         upgrade(engine)
         store = FencedClaimStore(engine)
-        blobs = FileBlobStore(settings.var_dir / "blobs")
+        blobs = open_blob_store(
+            settings.resolved_blob_url(), settings.s3_endpoint_url, settings.s3_region
+        )
         if settings.admin_api_key:
             store.ensure_api_key(settings.admin_api_key, Role.ADMIN, "bootstrap admin")
         app.state.settings = settings
