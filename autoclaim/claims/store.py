@@ -1083,7 +1083,7 @@ class ClaimStore:
                 .values(**values)
                 .execution_options(synchronize_session=False)
             )
-            return result.rowcount == 1  # type: ignore[attr-defined]
+            return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
         return self._write(write)
 
