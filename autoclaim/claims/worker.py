@@ -17,7 +17,7 @@ from typing import Any
 from autoclaim.claims.analysers import DocumentReader, PhotoAssessor
 from autoclaim.claims.blobs import BlobStore
 from autoclaim.claims.errors import AnalyserUnavailableError, LeaseLostError, UploadError
-from autoclaim.claims.jobs import FencedClaimStore, claim_work
+from autoclaim.claims.jobs import FencedClaimStore, claim_work, lease_kept
 from autoclaim.claims.models import WorkItem
 from autoclaim.claims.store import WORK_ASSESS_PHOTO, WORK_ESTIMATE, WORK_READ_DOCUMENT
 from autoclaim.estimate.errors import EstimateError
@@ -106,13 +106,13 @@ class Worker:
             self.failed += failed
 
     def run_once(self) -> int:
-        """Claim one batch and run it while holding its lease; the number of items taken
-        (0 when nothing was waiting)."""
+        """Claim one batch and run it, renewing its lease meanwhile and writing only while it
+        still holds it; the number of items taken (0 when nothing was waiting)."""
         items = claim_work(self.store, self.batch_size, self.lease_seconds)
         if not items:
             return 0
         try:
-            with self.store.holding(items):
+            with self.store.holding(items), lease_kept(self.store, items, self.lease_seconds):
                 self.process(items)
         except LeaseLostError as exc:
             log.warning("work taken over by another worker", extra={"error": str(exc)})
