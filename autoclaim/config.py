@@ -69,9 +69,10 @@ class Settings(BaseSettings):
     )
     job_queue: str = Field(default="autoclaim", description="Celery queue name.")
     job_lease_seconds: float = Field(
-        default=300.0,
+        default=60.0,
         gt=0,
-        description="Seconds before another worker takes over a running item not renewed.",
+        description="Seconds before another worker takes over a running item not renewed "
+        "(a running batch renews it every third of this).",
     )
     job_visibility_timeout_seconds: float = Field(
         default=360.0,
