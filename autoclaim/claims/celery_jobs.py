@@ -5,12 +5,12 @@ Run a worker with (one process per core; each loads the analysers once, at start
     celery -A autoclaim.claims.celery_jobs worker -Q autoclaim --concurrency 1
 
 The task carries no payload: it means "work is waiting". A worker answers it by claiming
-rows from the database queue (`Worker.run_once`, the same lease-fenced path as the
-embedded runner) until none is left, so one message per
-upload is enough, batches form across claims, and a lost or duplicated message never loses
-or duplicates work. Tasks are acknowledged late and rejected when their worker process dies,
-so Redis / RabbitMQ redeliver them; each worker process also looks for abandoned rows every
-half lease, in case a message was never published (broker down during an upload).
+rows from the database queue (`Worker.run_once`, the lease-fenced path the embedded runner
+uses too) until none is left, so one message per upload is enough, batches form across
+claims, and a lost or duplicated message never loses or duplicates work. Tasks are
+acknowledged late and rejected when their worker process dies, so Redis / RabbitMQ redeliver
+them; each worker process also looks for abandoned rows every half lease, in case a message
+was never published (broker down during an upload).
 """
 
 from __future__ import annotations

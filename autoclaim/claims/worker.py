@@ -45,7 +45,7 @@ class Worker:
         max_attempts: int = 3,
         poll_seconds: float = 1.0,
         threads: int = 2,
-        lease_seconds: float = 300.0,
+        lease_seconds: float = 60.0,
     ) -> None:
         self.store = store
         self.blobs = blobs
