@@ -24,6 +24,16 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL; defaults to a SQLite file under var_dir.",
     )
+    blob_url: str | None = Field(
+        default=None,
+        description="Where photo and document bytes go: a directory, or s3://bucket/prefix; "
+        "defaults to var_dir/blobs.",
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        description="Endpoint of an S3-compatible service (MinIO, Ceph...); default AWS.",
+    )
+    s3_region: str | None = Field(default=None, description="S3 region, where one is needed.")
     data_root: Path = Field(
         default=REPO_ROOT.parent / "shared" / "datasets",
         description="Folder laid out like ../shared/datasets (training and evaluation data).",
@@ -59,9 +69,10 @@ class Settings(BaseSettings):
     )
     job_queue: str = Field(default="autoclaim", description="Celery queue name.")
     job_lease_seconds: float = Field(
-        default=300.0,
+        default=60.0,
         gt=0,
-        description="Seconds before another worker takes over a running item not renewed.",
+        description="Seconds before another worker takes over a running item not renewed "
+        "(a running batch renews it every third of this).",
     )
     job_visibility_timeout_seconds: float = Field(
         default=360.0,
@@ -87,6 +98,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.var_dir / 'autoclaim.sqlite3').resolve()}"
+
+    def resolved_blob_url(self) -> str:
+        """The configured blob store URL, or the `blobs` folder under `var_dir`."""
+        return self.blob_url or str(self.var_dir / "blobs")
 
 
 @lru_cache(maxsize=1)

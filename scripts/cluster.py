@@ -5,7 +5,8 @@
     python scripts/cluster.py stop
 
 Against the local PostgreSQL (database `autoclaim_dev`, created when missing; migrated once
-before the replicas start) and Redis; blobs in a directory every process shares. Logs and the
+before the replicas start) and Redis; blobs in a directory every process shares (or a bucket:
+`--blob-url s3://bucket/prefix --s3-endpoint-url URL`). Logs and the
 process list live under `--var-dir` (default var/cluster). Stand-in analysers for a machine
 without the models: `--photo-assessor tests.service.doubles:StatsAssessor
 --document-reader tests.service.doubles:PngTextReader`.
@@ -42,6 +43,8 @@ class ClusterConfig:
     admin_key: str = "ak_dev-cluster-admin-key-0000"
     photo_assessor: str | None = None
     document_reader: str | None = None
+    blob_url: str | None = None  # default: var_dir/blobs
+    s3_endpoint_url: str | None = None
 
     @property
     def database_url(self) -> str:
@@ -67,6 +70,10 @@ def process_env(config: ClusterConfig, **extra: str) -> dict[str, str]:
         env["AUTOCLAIM_PHOTO_ASSESSOR"] = config.photo_assessor
     if config.document_reader:
         env["AUTOCLAIM_DOCUMENT_READER"] = config.document_reader
+    if config.blob_url:
+        env["AUTOCLAIM_BLOB_URL"] = config.blob_url
+    if config.s3_endpoint_url:
+        env["AUTOCLAIM_S3_ENDPOINT_URL"] = config.s3_endpoint_url
     env.update(extra)
     return env
 
@@ -224,6 +231,8 @@ def main() -> None:
     parser.add_argument("--queue", default=ClusterConfig.queue)
     parser.add_argument("--photo-assessor", default=None)
     parser.add_argument("--document-reader", default=None)
+    parser.add_argument("--blob-url", default=None, help="a directory or s3://bucket/prefix")
+    parser.add_argument("--s3-endpoint-url", default=None, help="S3-compatible endpoint")
     args = parser.parse_args()
     config = ClusterConfig(
         var_dir=args.var_dir.resolve(),
@@ -234,6 +243,8 @@ def main() -> None:
         queue=args.queue,
         photo_assessor=args.photo_assessor,
         document_reader=args.document_reader,
+        blob_url=args.blob_url,
+        s3_endpoint_url=args.s3_endpoint_url,
     )
     if args.command == "start":
         pids = start(config)

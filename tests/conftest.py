@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
+from autoclaim.claims.db import make_engine
 from autoclaim.config import Settings
 from autoclaim.service.app import create_app
 
@@ -64,3 +66,27 @@ def client(settings: Settings) -> Iterator[TestClient]:
     """An HTTP client over the app, with its lifespan run."""
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """An engine on a fresh schema in the local PostgreSQL, dropped afterwards."""
+    from tests.pg import fresh_schema  # tests.pg reads POSTGRES_URL from this module
+
+    with fresh_schema() as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An unmigrated database: a SQLite file, and (marked `postgres`) a PostgreSQL schema."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'claims.sqlite3'}")
+        yield eng
+        eng.dispose()
+    else:
+        yield request.getfixturevalue("pg_engine")

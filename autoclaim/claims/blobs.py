@@ -1,4 +1,9 @@
-"""Content-addressed file storage: a blob's name is the sha256 of its bytes."""
+"""Content-addressed file storage: a blob's name is the sha256 of its bytes.
+
+Two stores keep the same contract: a directory (the default; shared between machines only
+through a network file system) and an S3-compatible bucket (`autoclaim.claims.s3_blobs`),
+chosen by `AUTOCLAIM_BLOB_URL`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,15 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlparse
+
+from autoclaim.claims.errors import ClaimsError
+
+HEX = frozenset("0123456789abcdef")
+
+
+class BlobStoreConfigError(ClaimsError):
+    """A blob store URL that cannot be used (names the bad value)."""
 
 
 class BlobStore(Protocol):
@@ -31,8 +45,7 @@ class FileBlobStore:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def _path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise KeyError(f"not a sha256 digest: {sha256!r}")
+        check_digest(sha256)
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def put(self, data: bytes) -> str:
@@ -59,3 +72,28 @@ class FileBlobStore:
 
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).exists()
+
+
+def check_digest(sha256: str) -> None:
+    """`KeyError` unless `sha256` is a lower-case hex sha256 digest (no path tricks)."""
+    if len(sha256) != 64 or not set(sha256) <= HEX:
+        raise KeyError(f"not a sha256 digest: {sha256!r}")
+
+
+def open_blob_store(
+    url: str, endpoint_url: str | None = None, region: str | None = None
+) -> BlobStore:
+    """The store for `url`: `s3://bucket/prefix` (an S3-compatible bucket at `endpoint_url`,
+    default AWS), or a directory as `file:///path` or a plain path."""
+    parsed = urlparse(url)
+    if parsed.scheme == "s3":
+        if not parsed.netloc:
+            raise BlobStoreConfigError(f"blob URL {url!r} names no bucket (s3://bucket/prefix)")
+        from autoclaim.claims.s3_blobs import S3BlobStore
+
+        return S3BlobStore(parsed.netloc, parsed.path, endpoint_url=endpoint_url, region=region)
+    if parsed.scheme == "file":
+        return FileBlobStore(Path(parsed.path))
+    if parsed.scheme:
+        raise BlobStoreConfigError(f"blob URL {url!r}: use s3://bucket/prefix or a directory")
+    return FileBlobStore(Path(url))

@@ -5,11 +5,12 @@ Run a worker with (one process per core; each loads the analysers once, at start
     celery -A autoclaim.claims.celery_jobs worker -Q autoclaim --concurrency 1
 
 The task carries no payload: it means "work is waiting". A worker answers it by claiming
-rows from the database queue (`jobs.claim_work`) until none is left, so one message per
-upload is enough, batches form across claims, and a lost or duplicated message never loses
-or duplicates work. Tasks are acknowledged late and rejected when their worker process dies,
-so Redis / RabbitMQ redeliver them; each worker process also looks for abandoned rows every
-half lease, in case a message was never published (broker down during an upload).
+rows from the database queue (`Worker.run_once`, the lease-fenced path the embedded runner
+uses too) until none is left, so one message per upload is enough, batches form across
+claims, and a lost or duplicated message never loses or duplicates work. Tasks are
+acknowledged late and rejected when their worker process dies, so Redis / RabbitMQ redeliver
+them; each worker process also looks for abandoned rows every half lease, in case a message
+was never published (broker down during an upload).
 """
 
 from __future__ import annotations
@@ -20,17 +21,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from autoclaim.claims.blobs import FileBlobStore
+from autoclaim.claims.blobs import open_blob_store
 from autoclaim.claims.db import make_engine
-from autoclaim.claims.errors import LeaseLostError
 from autoclaim.claims.estimating import ClaimEstimator
-from autoclaim.claims.jobs import (
-    FencedClaimStore,
-    JobRunnerConfigError,
-    claim_work,
-    waiting_count,
-)
-from autoclaim.claims.models import WorkItem
+from autoclaim.claims.jobs import FencedClaimStore, JobRunnerConfigError, waiting_count
 from autoclaim.claims.worker import Worker
 from autoclaim.config import Settings, get_settings
 
@@ -106,11 +100,12 @@ def build_context(settings: Settings) -> WorkerContext:
     assessor, reader = make_analysers(settings)
     worker = Worker(
         store,
-        FileBlobStore(settings.var_dir / "blobs"),
+        open_blob_store(settings.resolved_blob_url(), settings.s3_endpoint_url, settings.s3_region),
         assessor,
         reader,
         ClaimEstimator(store, settings.price_book),
         batch_size=settings.worker_batch_size,
+        lease_seconds=settings.job_lease_seconds,
     )
     return WorkerContext(settings, store, worker)
 
@@ -122,17 +117,10 @@ def run_available_work(context: WorkerContext, budget_s: float) -> tuple[int, bo
     deadline = time.monotonic() + budget_s
     done = 0
     while time.monotonic() < deadline:
-        items: list[WorkItem] = claim_work(
-            context.store, context.settings.worker_batch_size, context.settings.job_lease_seconds
-        )
-        if not items:
+        taken = context.worker.run_once()
+        if not taken:
             return done, False
-        try:
-            with context.store.holding(items):
-                context.worker.process(items)
-        except LeaseLostError as exc:
-            log.warning("work taken over by another worker", extra={"error": str(exc)})
-        done += len(items)
+        done += taken
     return done, True
 
 

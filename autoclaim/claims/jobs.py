@@ -2,17 +2,19 @@
 
 The database work-queue row is the source of truth in both runners: the API persists work
 items with the claim change that caused them and then only calls `enqueue()`. The embedded
-runner is the in-process `Worker` thread; the Celery runner (`autoclaim.claims.celery_jobs`)
-publishes a "work is waiting" task that a Celery worker process answers by claiming rows
-here with a conditional UPDATE. A claimed row carries a fencing token (its `attempts`
-count): every write a worker makes for it first checks the token and renews the lease in the
-same transaction, so a task delivered twice, or taken over after its worker died, leaves
-exactly one result.
+runner runs `Worker` threads in the API process; the Celery runner
+(`autoclaim.claims.celery_jobs`) publishes a "work is waiting" task that a Celery worker
+process answers with the same `Worker`. Either way rows are claimed here, and only here
+(`claim_work`), with a conditional UPDATE. A claimed row carries a fencing token (its
+`attempts` count): every write a worker makes for it first checks the token and renews the
+lease in the same transaction, so a task delivered twice, or taken over after its worker
+died, leaves exactly one result.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +29,8 @@ from autoclaim.claims.models import Claim, WorkItem, utcnow
 from autoclaim.claims.store import WORK_ASSESS_PHOTO, WORK_ESTIMATE, ClaimStore
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 class JobRunnerConfigError(ClaimsError):
@@ -182,6 +186,49 @@ class FencedClaimStore(ClaimStore):
             return fn(s)
 
         return super()._write(fenced)
+
+
+def renew_lease(store: ClaimStore, items: Sequence[WorkItem]) -> int:
+    """Renew the lease of those `items` this worker still holds; how many it still holds."""
+    renewed = 0
+    with Session(store.engine) as s, s.begin():
+        for item in items:
+            result = s.execute(
+                update(WorkItem)
+                .where(
+                    WorkItem.id == item.id,
+                    WorkItem.attempts == item.attempts,
+                    WorkItem.status == "running",
+                )
+                .values(started_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            renewed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return renewed
+
+
+@contextmanager
+def lease_kept(
+    store: ClaimStore, items: Sequence[WorkItem], lease_seconds: float
+) -> Iterator[None]:
+    """Renew the items' lease every third of it while the body runs, so a batch that takes
+    longer than the lease (a slow model) is not taken over and run twice."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(lease_seconds / 3):
+            try:
+                renew_lease(store, items)
+            except Exception:  # the next write's fence check decides; keep beating
+                log.exception("lease renewal failed")
+
+    thread = threading.Thread(target=beat, name="autoclaim-lease", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def waiting_count(store: ClaimStore, lease_seconds: float) -> int:

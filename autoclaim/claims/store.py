@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from autoclaim.claims.errors import (
@@ -893,76 +893,6 @@ class ClaimStore:
         if not queued:
             s.add(WorkItem(kind=WORK_ESTIMATE, claim_id=claim_id))
 
-    def resume_interrupted_work(self) -> int:
-        """Put work that was running when the process stopped back in the queue."""
-
-        def write(s: Session) -> int:
-            result = s.execute(
-                update(WorkItem)
-                .where(WorkItem.status == "running")
-                .values(status="queued", started_at=None)
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-        return self._write(write)
-
-    def take_work(self, batch_size: int) -> list[WorkItem]:
-        """Mark the oldest queued item running and return it; photo assessments of the same
-        claim are taken together (one model batch)."""
-
-        def write(s: Session) -> list[WorkItem]:
-            running = aliased(WorkItem)
-            estimate_running = (
-                select(running.id)
-                .where(
-                    running.claim_id == WorkItem.claim_id,
-                    running.kind == WORK_ESTIMATE,
-                    running.status == "running",
-                )
-                .exists()
-            )
-            # A claim's estimates run one at a time, so the newest one saw all evidence.
-            first = s.scalar(
-                select(WorkItem)
-                .where(
-                    WorkItem.status == "queued",
-                    ~((WorkItem.kind == WORK_ESTIMATE) & estimate_running),
-                )
-                .order_by(WorkItem.id)
-                .limit(1)
-            )
-            if first is None:
-                return []
-            items = [first]
-            if first.kind == WORK_ASSESS_PHOTO:
-                items = list(
-                    s.scalars(
-                        select(WorkItem)
-                        .where(
-                            WorkItem.status == "queued",
-                            WorkItem.kind == WORK_ASSESS_PHOTO,
-                            WorkItem.claim_id == first.claim_id,
-                        )
-                        .order_by(WorkItem.id)
-                        .limit(batch_size)
-                    )
-                )
-            now = utcnow()
-            taken: list[WorkItem] = []
-            for item in items:
-                result = s.execute(
-                    update(WorkItem)
-                    .where(WorkItem.id == item.id, WorkItem.status == "queued")
-                    .values(status="running", started_at=now, attempts=WorkItem.attempts + 1)
-                )
-                if result.rowcount == 1:  # type: ignore[attr-defined]
-                    taken.append(item)
-            for item in taken:
-                s.refresh(item)
-            return taken
-
-        return self._write(write)
-
     def finish_work(self, items: Sequence[WorkItem]) -> None:
         """Mark items done; when a claim's evidence is all processed, queue its estimate."""
 
@@ -1066,51 +996,96 @@ class ClaimStore:
 
         self._write(write)
 
-    def due_deliveries(
-        self, limit: int
+    def claim_deliveries(
+        self, limit: int, lease_seconds: float
     ) -> list[tuple[WebhookDelivery, WebhookSubscription, Event]]:
-        now = utcnow()
-        return self._read(
-            lambda s: [
-                (d, sub, ev)
-                for d, sub, ev in s.execute(
-                    select(WebhookDelivery, WebhookSubscription, Event)
-                    .join(
-                        WebhookSubscription,
-                        WebhookSubscription.id == WebhookDelivery.subscription_id,
-                    )
-                    .join(Event, Event.id == WebhookDelivery.event_id)
+        """Take up to `limit` due deliveries for this process to send now.
+
+        Each is taken with a conditional UPDATE on its `attempts` count that counts the
+        attempt and moves its next attempt `lease_seconds` ahead, so a dispatcher in another
+        process or replica no longer sees it due: each attempt is sent by one process. If
+        this one dies before recording the outcome, the delivery falls due again when the
+        lease lapses. The returned `attempts` is the token `record_delivery` needs.
+        """
+
+        def write(s: Session) -> list[tuple[WebhookDelivery, WebhookSubscription, Event]]:
+            now = utcnow()
+            due = s.execute(
+                select(WebhookDelivery.id, WebhookDelivery.attempts)
+                .join(
+                    WebhookSubscription,
+                    WebhookSubscription.id == WebhookDelivery.subscription_id,
+                )
+                .where(
+                    WebhookDelivery.status == "pending",
+                    WebhookDelivery.next_attempt_at <= now,
+                    WebhookSubscription.active.is_(True),
+                )
+                .order_by(WebhookDelivery.id)
+                .limit(limit)
+            ).all()
+            taken: list[int] = []
+            for delivery_id, attempts in due:
+                result = s.execute(
+                    update(WebhookDelivery)
                     .where(
+                        WebhookDelivery.id == delivery_id,
                         WebhookDelivery.status == "pending",
+                        WebhookDelivery.attempts == attempts,
                         WebhookDelivery.next_attempt_at <= now,
-                        WebhookSubscription.active.is_(True),
                     )
-                    .order_by(WebhookDelivery.id)
-                    .limit(limit)
-                ).tuples()
-            ]
-        )
+                    .values(
+                        attempts=WebhookDelivery.attempts + 1,
+                        next_attempt_at=now + timedelta(seconds=lease_seconds),
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+                if result.rowcount == 1:  # type: ignore[attr-defined]
+                    taken.append(delivery_id)
+            if not taken:
+                return []
+            rows = s.execute(
+                select(WebhookDelivery, WebhookSubscription, Event)
+                .join(
+                    WebhookSubscription,
+                    WebhookSubscription.id == WebhookDelivery.subscription_id,
+                )
+                .join(Event, Event.id == WebhookDelivery.event_id)
+                .where(WebhookDelivery.id.in_(taken))
+                .order_by(WebhookDelivery.id)
+            ).all()
+            return [(d, sub, ev) for d, sub, ev in rows]
+
+        return self._write(write)
 
     def record_delivery(
-        self, delivery_id: int, error: str | None, backoff: timedelta | None
-    ) -> None:
-        """After an attempt: delivered (error None), retried later (backoff) or given up."""
+        self, delivery_id: int, attempt: int, error: str | None, backoff: timedelta | None
+    ) -> bool:
+        """After attempt number `attempt` (the token `claim_deliveries` returned): delivered
+        (error None), retried later (backoff) or given up. False, and nothing recorded, when
+        the lease had lapsed and another process took the delivery over."""
 
-        def write(s: Session) -> None:
-            row = s.get(WebhookDelivery, delivery_id)
-            if row is None:
-                return
-            row.attempts += 1
-            row.last_error = error
+        def write(s: Session) -> bool:
+            values: dict[str, Any] = {"last_error": error}
             if error is None:
-                row.status = "delivered"
-                row.delivered_at = utcnow()
+                values.update(status="delivered", delivered_at=utcnow())
             elif backoff is not None:
-                row.next_attempt_at = utcnow() + backoff
+                values.update(next_attempt_at=utcnow() + backoff)
             else:
-                row.status = "failed"
+                values.update(status="failed")
+            result = s.execute(
+                update(WebhookDelivery)
+                .where(
+                    WebhookDelivery.id == delivery_id,
+                    WebhookDelivery.attempts == attempt,
+                    WebhookDelivery.status == "pending",
+                )
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
-        self._write(write)
+        return self._write(write)
 
     def deliveries(self, subscription_id: str) -> list[WebhookDelivery]:
         return self._read(

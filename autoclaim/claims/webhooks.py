@@ -1,6 +1,7 @@
 """Webhook delivery: every event is POSTed, signed with HMAC-SHA256, to each subscription;
 failed deliveries are retried with exponential backoff, from the database, so they survive
-a restart."""
+a restart. Every API replica runs a dispatcher; each takes deliveries with a lease
+(`ClaimStore.claim_deliveries`), so each attempt is sent by one process only."""
 
 from __future__ import annotations
 
@@ -59,8 +60,10 @@ class WebhookDispatcher:
         max_attempts: int = 8,
         timeout_seconds: float = 5.0,
         poll_seconds: float = 0.5,
+        batch_size: int = 10,
     ) -> None:
         self.store = store
+        self.batch_size = batch_size
         self.backoff_seconds = backoff_seconds
         self.max_attempts = max_attempts
         self.timeout_seconds = timeout_seconds
@@ -91,21 +94,28 @@ class WebhookDispatcher:
             if not sent:
                 self._stop.wait(self.poll_seconds)
 
+    @property
+    def lease_seconds(self) -> float:
+        """Long enough to send a whole batch, every request timing out, with room to spare."""
+        return self.timeout_seconds * self.batch_size + 30.0
+
     def run_once(self) -> int:
-        due = self.store.due_deliveries(limit=50)
-        for delivery, subscription, event in due:
+        """Take a batch of due deliveries and send them; how many were taken."""
+        taken = self.store.claim_deliveries(self.batch_size, self.lease_seconds)
+        for delivery, subscription, event in taken:
             body = json.dumps(event_payload(event), ensure_ascii=False).encode()
             error = self._post(subscription.url, subscription.secret, delivery.id, event, body)
-            attempts = delivery.attempts + 1
+            attempt = delivery.attempts  # counted when taken
             backoff = None
             if error is not None:
                 self.failed_attempts += 1
-                if attempts < self.max_attempts:
-                    backoff = timedelta(seconds=self.backoff_seconds * 2 ** (attempts - 1))
+                if attempt < self.max_attempts:
+                    backoff = timedelta(seconds=self.backoff_seconds * 2 ** (attempt - 1))
             else:
                 self.delivered += 1
-            self.store.record_delivery(delivery.id, error, backoff)
-        return len(due)
+            if not self.store.record_delivery(delivery.id, attempt, error, backoff):
+                log.warning("webhook delivery taken over", extra={"delivery_id": delivery.id})
+        return len(taken)
 
     def _post(
         self, url: str, secret: str, delivery_id: int, event: Event, body: bytes

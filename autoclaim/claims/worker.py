@@ -1,6 +1,10 @@
-"""The in-process background worker: takes persisted work items and runs them off the
-request path. Items live in the database, so a restart loses nothing: items that were
-running when the process stopped are queued again on start."""
+"""The background worker: claims persisted work items and runs them off the request path.
+
+Both job runners use it: the embedded runner runs its threads in the API process, and each
+Celery worker process runs its batches from a task. Either way items are taken through the
+one lease-fenced path (`jobs.claim_work`, `FencedClaimStore.holding`), so several processes
+can share the queue, and a restart loses nothing: queued items are taken at once, and items
+that were running when a process died are taken over once their lease lapses."""
 
 from __future__ import annotations
 
@@ -13,13 +17,9 @@ from typing import Any
 from autoclaim.claims.analysers import DocumentReader, PhotoAssessor
 from autoclaim.claims.blobs import BlobStore
 from autoclaim.claims.errors import AnalyserUnavailableError, LeaseLostError, UploadError
+from autoclaim.claims.jobs import FencedClaimStore, claim_work, lease_kept
 from autoclaim.claims.models import WorkItem
-from autoclaim.claims.store import (
-    WORK_ASSESS_PHOTO,
-    WORK_ESTIMATE,
-    WORK_READ_DOCUMENT,
-    ClaimStore,
-)
+from autoclaim.claims.store import WORK_ASSESS_PHOTO, WORK_ESTIMATE, WORK_READ_DOCUMENT
 from autoclaim.estimate.errors import EstimateError
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ class Worker:
 
     def __init__(
         self,
-        store: ClaimStore,
+        store: FencedClaimStore,
         blobs: BlobStore,
         assessor: PhotoAssessor,
         reader: DocumentReader,
@@ -45,6 +45,7 @@ class Worker:
         max_attempts: int = 3,
         poll_seconds: float = 1.0,
         threads: int = 2,
+        lease_seconds: float = 60.0,
     ) -> None:
         self.store = store
         self.blobs = blobs
@@ -55,6 +56,7 @@ class Worker:
         self.max_attempts = max_attempts
         self.poll_seconds = poll_seconds
         self.threads = threads
+        self.lease_seconds = lease_seconds
         self._wake = threading.Condition()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -63,9 +65,6 @@ class Worker:
         self.failed = 0
 
     def start(self) -> None:
-        resumed = self.store.resume_interrupted_work()
-        if resumed:
-            log.info("resumed interrupted work", extra={"work_items": resumed})
         self._stop.clear()
         self._threads = [
             threading.Thread(target=self._loop, name=f"autoclaim-worker-{i}", daemon=True)
@@ -106,16 +105,22 @@ class Worker:
             self.processed += processed
             self.failed += failed
 
-    def run_once(self) -> bool:
-        """Take and run one batch; False when the queue was empty."""
-        items = self.store.take_work(self.batch_size)
+    def run_once(self) -> int:
+        """Claim one batch and run it, renewing its lease meanwhile and writing only while it
+        still holds it; the number of items taken (0 when nothing was waiting)."""
+        items = claim_work(self.store, self.batch_size, self.lease_seconds)
         if not items:
-            return False
-        self.process(items)
-        return True
+            return 0
+        try:
+            with self.store.holding(items), lease_kept(self.store, items, self.lease_seconds):
+                self.process(items)
+        except LeaseLostError as exc:
+            log.warning("work taken over by another worker", extra={"error": str(exc)})
+        return len(items)
 
     def process(self, items: Sequence[WorkItem]) -> None:
-        """Run items already marked running: one kind; photo items may span claims."""
+        """Run items this worker claimed (inside `store.holding(items)`): one kind; photo
+        items may span claims."""
         kind = items[0].kind
         try:
             if kind == WORK_ASSESS_PHOTO:

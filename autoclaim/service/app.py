@@ -1,7 +1,8 @@
 """The FastAPI application factory; shared resources are created once in the lifespan.
 
 On start: migrations are applied, the bootstrap admin key registered, the background worker
-and the webhook dispatcher started (work left queued by a previous run is resumed).
+and the webhook dispatcher started (work left queued by a previous run is taken at once;
+work a dead process was running, once its lease lapses).
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from fastapi import FastAPI, Request, Response
 
 from autoclaim import __version__
 from autoclaim.claims.analysers import DocumentReader, OcrReader, PhotoAssessor, VisionAssessor
-from autoclaim.claims.blobs import FileBlobStore
+from autoclaim.claims.blobs import open_blob_store
 from autoclaim.claims.db import make_engine
 from autoclaim.claims.estimating import ClaimEstimator
-from autoclaim.claims.jobs import JobRunner, import_object
+from autoclaim.claims.jobs import FencedClaimStore, JobRunner, import_object
 from autoclaim.claims.masking import install_log_masking
 from autoclaim.claims.migrate import upgrade
 from autoclaim.claims.principals import Role
-from autoclaim.claims.store import ClaimStore
 from autoclaim.claims.webhooks import WebhookDispatcher
 from autoclaim.claims.worker import Worker
 from autoclaim.config import Settings, get_settings
@@ -75,8 +75,10 @@ def create_app(
         settings.var_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings.resolved_database_url())
         upgrade(engine)
-        store = ClaimStore(engine)
-        blobs = FileBlobStore(settings.var_dir / "blobs")
+        store = FencedClaimStore(engine)
+        blobs = open_blob_store(
+            settings.resolved_blob_url(), settings.s3_endpoint_url, settings.s3_region
+        )
         if settings.admin_api_key:
             store.ensure_api_key(settings.admin_api_key, Role.ADMIN, "bootstrap admin")
         app.state.settings = settings
@@ -113,6 +115,7 @@ def create_app(
                 app.state.estimator,
                 batch_size=settings.worker_batch_size,
                 threads=settings.worker_threads,
+                lease_seconds=settings.job_lease_seconds,
             )
             store.on_work_enqueued = worker.enqueue
             worker.start()

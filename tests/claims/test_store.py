@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -14,6 +15,7 @@ from autoclaim.claims.errors import (
     PermissionDeniedError,
     VersionConflictError,
 )
+from autoclaim.claims.jobs import claim_work
 from autoclaim.claims.principals import Principal, Role
 from autoclaim.claims.store import ClaimFilter, ClaimStore, LineOverride
 from autoclaim.claims.workflow import ClaimStatus
@@ -89,23 +91,24 @@ def test_photos_queue_work_and_start_the_survey(store: ClaimStore) -> None:
     assert [p.id for p in record.photos] == ids
     assert record.claim.status == "surveying"
     assert record.pending_work == 2
-    batch = store.take_work(batch_size=8)
+    batch = claim_work(store, batch_size=8, lease_seconds=60)
     assert sorted(i.target_id or "" for i in batch) == sorted(ids)
     assert all(i.status == "running" and i.attempts == 1 for i in batch)
-    assert store.take_work(batch_size=8) == []
+    assert claim_work(store, batch_size=8, lease_seconds=60) == []
     store.finish_work(batch)
     kinds = [(i.kind, i.status) for i in store.work_items(claim_id)]
     assert kinds[-1] == ("estimate", "queued")
 
 
-def test_interrupted_work_is_resumed(store: ClaimStore) -> None:
+def test_interrupted_work_is_taken_over_when_its_lease_lapses(store: ClaimStore) -> None:
     claimant = _principal(store, Role.CLAIMANT)
     claim_id, _ = store.create_claim(claimant, new_claim())
     store.add_photos(claimant, claim_id, [new_photo(1)])
-    taken = store.take_work(batch_size=8)
+    taken = claim_work(store, batch_size=8, lease_seconds=60)
     assert len(taken) == 1
-    assert store.resume_interrupted_work() == 1
-    again = store.take_work(batch_size=8)
+    assert claim_work(store, batch_size=8, lease_seconds=60) == []  # its lease is live
+    time.sleep(0.05)
+    again = claim_work(store, batch_size=8, lease_seconds=0.01)  # the lease has lapsed
     assert [i.id for i in again] == [taken[0].id]
     assert again[0].attempts == 2
 
@@ -179,12 +182,12 @@ def test_a_claims_estimates_run_one_at_a_time(store: ClaimStore) -> None:
     claim_id, _ = store.create_claim(adjuster, new_claim())
     other_id, _ = store.create_claim(adjuster, new_claim())
     store.add_photos(adjuster, claim_id, [new_photo(1)])
-    store.finish_work(store.take_work(batch_size=8))
-    running = store.take_work(batch_size=8)
+    store.finish_work(claim_work(store, batch_size=8, lease_seconds=60))
+    running = claim_work(store, batch_size=8, lease_seconds=60)
     assert [(i.kind, i.claim_id) for i in running] == [("estimate", claim_id)]
     store.request_estimate(adjuster, claim_id)  # queued while one is running
     store.request_estimate(adjuster, other_id)
-    assert [(i.kind, i.claim_id) for i in store.take_work(8)] == [("estimate", other_id)]
-    assert store.take_work(batch_size=8) == []
+    assert [(i.kind, i.claim_id) for i in claim_work(store, 8, 60)] == [("estimate", other_id)]
+    assert claim_work(store, batch_size=8, lease_seconds=60) == []
     store.finish_work(running)
-    assert [(i.kind, i.claim_id) for i in store.take_work(8)] == [("estimate", claim_id)]
+    assert [(i.kind, i.claim_id) for i in claim_work(store, 8, 60)] == [("estimate", claim_id)]

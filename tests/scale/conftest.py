@@ -1,4 +1,5 @@
-"""Fixtures of the scale-out tests: stores on SQLite and PostgreSQL, and the Redis rule.
+"""Fixtures of the scale-out tests: fenced stores (on the shared `engine`s), and the
+Redis / RabbitMQ rule.
 
 `redis` and `rabbitmq` tests mirror `postgres` ones: they skip with a reason on a machine
 without the local broker (or without the `scale` extra), and fail instead in CI.
@@ -8,17 +9,14 @@ from __future__ import annotations
 
 import importlib.util
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from autoclaim.claims.blobs import FileBlobStore
-from autoclaim.claims.db import make_engine
 from autoclaim.claims.jobs import FencedClaimStore
 from autoclaim.claims.migrate import upgrade
-from tests.claims.conftest import pg_engine  # noqa: F401  (the `engine` fixture uses it)
 from tests.conftest import _missing
 
 
@@ -38,16 +36,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
                 _missing("Celery not installed (pip install 'autoclaim[scale]')")
             if not _reachable(port):
                 _missing(f"{name} not reachable on 127.0.0.1:{port}")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'claims.sqlite3'}")
-        yield eng
-        eng.dispose()
-    else:
-        yield request.getfixturevalue("pg_engine")
 
 
 @pytest.fixture

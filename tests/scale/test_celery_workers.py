@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from autoclaim.claims.models import Estimate, Event, WorkItem
 from autoclaim.config import Settings
 from autoclaim.service.app import create_app
-from tests.claims.pg import fresh_schema
+from tests.pg import fresh_schema
 from tests.scale.celery_workers import CeleryWorkers
 from tests.scale.doubles import DELAY_ENV
 from tests.service.conftest import ADMIN_KEY, make_key, wait_for_claim

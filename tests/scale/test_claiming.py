@@ -4,6 +4,8 @@ lapsed lease taken over without a second result."""
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -18,6 +20,7 @@ from autoclaim.claims.models import Event, WorkItem, utcnow
 from autoclaim.claims.principals import Role
 from autoclaim.claims.worker import Worker
 from tests.claims.factories import new_claim, new_photo
+from tests.scale.doubles import DELAY_ENV, DelayedStatsAssessor
 from tests.service.doubles import PngTextReader, StatsAssessor, photo_bytes
 
 
@@ -122,3 +125,29 @@ def test_analyser_import_paths_are_checked() -> None:
     for bad in ("tests.service.doubles", "no.such.module:X", "tests.service.doubles:Nope"):
         with pytest.raises(JobRunnerConfigError, match="'"):
             import_object(bad)
+
+
+def test_a_batch_longer_than_its_lease_keeps_it(
+    store: FencedClaimStore, blobs: FileBlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _claim_with_photos(store, blobs, 2, seed=1)
+    monkeypatch.setenv(DELAY_ENV, "1.5")  # the model takes three leases
+    worker = Worker(
+        store,
+        blobs,
+        DelayedStatsAssessor(),
+        PngTextReader(),
+        ClaimEstimator(store),
+        lease_seconds=0.5,
+    )
+    running = threading.Thread(target=worker.run_once)
+    running.start()
+    taken_over: list[WorkItem] = []
+    while running.is_alive():
+        others = claim_work(store, batch_size=8, lease_seconds=0.5)  # another worker tries
+        taken_over += [i for i in others if i.kind == "assess_photo"]
+        time.sleep(0.05)
+    running.join()
+    assert taken_over == []
+    assert worker.processed == 2
+    assert _events(store, "photos_assessed") == 1

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from autoclaim.config import Settings
 from autoclaim.service.app import create_app
-from tests.claims.pg import fresh_schema
+from tests.pg import fresh_schema
 from tests.service.conftest import ADMIN_KEY, make_key
 from tests.service.doubles import PngTextReader, StatsAssessor
 from tests.service.test_concurrency import test_parallel_uploads_and_reviews as run_parallel

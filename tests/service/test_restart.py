@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from autoclaim.claims.jobs import claim_work
 from autoclaim.claims.principals import SYSTEM
 from autoclaim.config import Settings
 from autoclaim.service.app import create_app
@@ -13,6 +14,8 @@ from tests.service.test_flow import FNOL
 
 
 def test_queued_and_interrupted_work_completes_after_restart(api_settings: Settings) -> None:
+    """Queued items are taken at once; the one a dead process held, once its lease lapses."""
+    api_settings = api_settings.model_copy(update={"job_lease_seconds": 1.0})
     admin = {"X-API-Key": ADMIN_KEY}
     first = create_app(api_settings, StatsAssessor(), PngTextReader(), run_worker=False)
     with TestClient(first) as client:
@@ -28,7 +31,7 @@ def test_queued_and_interrupted_work_completes_after_restart(api_settings: Setti
         )
         store = client.app.state.store  # type: ignore[attr-defined]
         # one item was in the middle of running when the process stopped
-        assert len(store.take_work(batch_size=1)) == 1
+        assert len(claim_work(store, batch_size=1, lease_seconds=60)) == 1
         assert store.queue_depth() == {"queued": 2, "running": 1}
         assert store.get_claim(SYSTEM, claim_id).estimate is None
 
