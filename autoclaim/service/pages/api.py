@@ -6,6 +6,8 @@ same request to the API does (same validation, same permissions, same events).
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import Response, UploadFile
 
 from autoclaim.claims.blobs import BlobStore
@@ -25,6 +27,7 @@ from autoclaim.service.schemas import (
     ClaimPage,
     ReviewAction,
     ReviewOut,
+    SortKey,
     TrackingOut,
     UploadOut,
 )
@@ -46,8 +49,10 @@ def list_claims(
     has_flags: bool | None,
     limit: int,
     offset: int,
+    sort: SortKey = "created",
+    order: Literal["asc", "desc"] = "desc",
 ) -> ClaimPage:
-    """`GET /v1/claims` with its filters and pagination."""
+    """`GET /v1/claims` with its filters, order and pagination."""
     return claims_api.list_claims(
         principal=principal,
         store=store,
@@ -56,6 +61,8 @@ def list_claims(
         has_flags=has_flags,
         limit=limit,
         offset=offset,
+        sort=sort,
+        order=order,
     )
 
 

@@ -233,6 +233,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sort_newest": ("newest first", "最新优先"),
     "sort_amount": ("amount, highest first", "金额从高到低"),
     "sort_flags": ("flags, most first", "风险提示最多优先"),
+    "sort_status": ("status, workflow order", "按案件状态"),
     "claim": ("Claim", "案件"),
     "amount": ("Amount", "金额"),
     "age": ("Age", "时长"),
