@@ -887,6 +887,11 @@ class ClaimStore:
         """Record an adjuster's value for one extracted document field (the OCR reading is
         kept beside it) and queue a new estimate, so its checks see the corrected value."""
 
+        if not principal.is_staff:
+            raise PermissionDeniedError(
+                f"role {principal.role.value!r} may not correct document fields; adjuster needed"
+            )
+
         def write(s: Session) -> str:
             claim = self._claim_for(s, principal, claim_id)
             self._check_version(claim, expected_version)

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from autoclaim.claims.errors import ClaimsError
 from autoclaim.claims.principals import Principal
-from autoclaim.claims.workflow import ClaimStatus
+from autoclaim.claims.workflow import ACCEPTS_EVIDENCE, ClaimStatus
 from autoclaim.estimate.inputs import MATERIALS
 from autoclaim.service.deps import StoreDep
 from autoclaim.service.pages import api
@@ -24,6 +24,7 @@ from autoclaim.service.pages.rendering import error_page, error_status, render
 from autoclaim.service.schemas import (
     ApproveAction,
     ClaimOut,
+    CorrectionIn,
     LineOverrideIn,
     OverrideAction,
     RejectAction,
@@ -117,6 +118,7 @@ def _workbench(
     claim: ClaimOut,
     status_code: int = 200,
     problem: str | None = None,
+    correcting: str | None = None,
 ) -> HTMLResponse:
     estimate = claim.estimate
     effective = estimate.effective if estimate is not None else {}
@@ -146,6 +148,8 @@ def _workbench(
             "can_reject": "rejected" in claim.allowed_next,
             "materials": MATERIALS,
             "pending": claim.pending_work > 0,
+            "can_correct": ClaimStatus(claim.status) in ACCEPTS_EVIDENCE,
+            "correcting": correcting,
         },
         principal,
         status_code,
@@ -247,3 +251,36 @@ async def override(request: Request, store: StoreDep, claim_id: str) -> Response
 async def decide(request: Request, store: StoreDep, claim_id: str) -> Response:
     """Approve, ask for more evidence or reject, through `POST .../review`."""
     return await _review(request, store, claim_id, "decision")
+
+
+@router.post("/claims/{claim_id}/documents/{document_id}/corrections", response_model=None)
+async def correct_field(
+    request: Request, store: StoreDep, claim_id: str, document_id: str
+) -> Response:
+    """One extracted field's correct value with the required reason, through
+    `POST /v1/claims/{id}/documents/{document}/corrections`."""
+    loaded = load_claim(request, store, claim_id, _staff(request, store))
+    if isinstance(loaded, HTMLResponse):
+        return loaded
+    principal, claim = loaded
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    field = _optional(form, "field") or ""
+    correcting = f"{document_id}/{field}"
+    try:
+        body = CorrectionIn.model_validate(
+            {
+                "field": field,
+                "value": _optional(form, "value") or "",
+                "reason": _optional(form, "reason") or "",
+                "expected_version": _version(form),
+            }
+        )
+    except ValidationError as exc:
+        return _workbench(request, principal, claim, 422, _validation_text(exc), correcting)
+    try:
+        await run_in_threadpool(api.correct_field, claim_id, document_id, body, principal, store)
+    except ClaimsError as exc:
+        return _workbench(request, principal, claim, error_status(exc), str(exc), correcting)
+    return RedirectResponse(
+        f"/adjuster/claims/{claim_id}?done=1#doc-{document_id}", status_code=303
+    )

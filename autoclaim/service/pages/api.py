@@ -17,6 +17,7 @@ from autoclaim.claims.store import ClaimStore
 from autoclaim.claims.workflow import ClaimStatus
 from autoclaim.config import Settings
 from autoclaim.service.routers import claims as claims_api
+from autoclaim.service.routers import corrections as corrections_api
 from autoclaim.service.routers import review as review_api
 from autoclaim.service.routers import tracking as tracking_api
 from autoclaim.service.routers import uploads as uploads_api
@@ -25,6 +26,8 @@ from autoclaim.service.schemas import (
     ClaimCreated,
     ClaimOut,
     ClaimPage,
+    CorrectionCreated,
+    CorrectionIn,
     ReviewAction,
     ReviewOut,
     SortKey,
@@ -142,6 +145,38 @@ def review(
     )
 
 
+def correct_field(
+    claim_id: str,
+    document_id: str,
+    body: CorrectionIn,
+    principal: Principal,
+    store: ClaimStore,
+) -> CorrectionCreated:
+    """`POST /v1/claims/{id}/documents/{document}/corrections`."""
+    return corrections_api.correct_field(
+        claim_id=claim_id, document_id=document_id, body=body, principal=principal, store=store
+    )
+
+
 def track(token: str, store: ClaimStore) -> TrackingOut:
     """`GET /v1/track/{token}`."""
     return tracking_api.track_claim(token=token, store=store)
+
+
+def track_upload(
+    kind: str,
+    token: str,
+    files: list[UploadFile],
+    store: ClaimStore,
+    blobs: BlobStore,
+    settings: Settings,
+    doc_type: str | None = None,
+) -> UploadOut:
+    """`POST /v1/track/{token}/photos` or `.../documents`."""
+    if kind == "photos":
+        return tracking_api.upload_photos(
+            token=token, files=files, store=store, blobs=blobs, settings=settings
+        )
+    return tracking_api.upload_documents(
+        token=token, files=files, store=store, blobs=blobs, settings=settings, doc_type=doc_type
+    )
