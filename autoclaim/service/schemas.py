@@ -488,6 +488,10 @@ class DeliveryOut(BaseModel):
 
 
 class KeyCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"role": "adjuster", "name": "claims desk 1"}]}
+    )
+
     role: Literal["claimant", "adjuster", "admin"]
     name: str = Field(default="", max_length=200, examples=["claims desk 1"])
 

@@ -111,3 +111,22 @@ def test_list_sorts_across_pages_and_carries_queue_columns(
     assert all(i["age_seconds"] >= 0 for i in items.values())
     assert api.get("/v1/claims?sort=colour", headers=adjuster).status_code == 422
     assert api.get("/v1/claims?order=up", headers=adjuster).status_code == 422
+
+
+def test_openapi_has_an_example_for_every_json_body_and_path_parameter(api: TestClient) -> None:
+    spec = api.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    missing = []
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            body = op.get("requestBody", {}).get("content", {}).get("application/json")
+            if body is not None:
+                name = body["schema"].get("$ref", "").rsplit("/", 1)[-1]
+                if not (body.get("examples") or schemas.get(name, {}).get("examples")):
+                    missing.append(f"{method} {path} body")
+            for param in op.get("parameters", []):
+                if param["in"] == "path" and not (
+                    param.get("examples") or param["schema"].get("examples")
+                ):
+                    missing.append(f"{method} {path} {param['name']}")
+    assert missing == []

@@ -308,6 +308,39 @@ def test_workbench_override_and_decision_go_through_the_review_api(
     assert api.get(f"/v1/claims/{claim_id}", headers=adjuster).json()["status"] == "surveying"
 
 
+def test_workbench_corrects_a_document_field_through_the_api(
+    api: TestClient, claimant: dict[str, str], adjuster: dict[str, str]
+) -> None:
+    claim_id = assessed_claim(api, claimant, adjuster)
+    scan = document_bytes("vehicle_licence", {"plate": "沪A12346"})
+    files = [("files", ("xsz.png", scan, "image/png"))]
+    assert api.post(f"/v1/claims/{claim_id}/documents", files=files, headers=claimant).is_success
+    doc_id = wait_for_claim(api, claim_id, adjuster)["documents"][0]["id"]  # type: ignore[index]
+    sign_in(api, adjuster)
+    url = f"/adjuster/claims/{claim_id}"
+    page = api.get(url).text
+    assert f'action="{url}/documents/{doc_id}/corrections"' in page
+    assert f'id="c-{doc_id}-plate-reason"' in page
+
+    action = f"{url}/documents/{doc_id}/corrections"
+    no_reason = api.post(action, data={"field": "plate", "value": "沪A12345"})
+    assert no_reason.status_code == 422 and "reason" in no_reason.text
+    unknown = api.post(action, data={"field": "colour", "value": "red", "reason": "seen"})
+    assert unknown.status_code == 422 and "no field" in unknown.text
+    done = api.post(
+        action,
+        data={"field": "plate", "value": "沪A12345", "reason": "Licence photo shows 5"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"].endswith(f"#doc-{doc_id}")
+    claim = wait_for_claim(api, claim_id, adjuster)
+    plate = claim["documents"][0]["fields"]["plate"]  # type: ignore[index]
+    assert plate["value"] == "沪A12345" and plate["original"]["value"] == "沪A12346"
+    after = api.get(url).text
+    assert 'class=" corrected"' in after or "corrected" in after
+    assert "Licence photo shows 5" in after and "OCR read" in after
+
+
 def test_queue_filters_sorts_and_pages(
     api: TestClient, claimant: dict[str, str], adjuster: dict[str, str]
 ) -> None:

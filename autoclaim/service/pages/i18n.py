@@ -214,6 +214,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "event_estimate_skipped": ("Estimate waiting for photos", "等待照片后定损"),
     "event_estimate_requested": ("Estimate recomputed", "重新定损"),
     "event_line_overridden": ("Adjuster adjusted an estimate line", "理赔员调整定损项目"),
+    "event_field_corrected": ("Adjuster corrected a document field", "理赔员更正证件信息"),
     "event_estimate_approved": ("Estimate approved", "定损核定"),
     "event_evidence_requested": ("More evidence requested", "要求补充材料"),
     "event_submitted_for_review": ("Submitted for payment review", "提交赔付审核"),

@@ -17,6 +17,7 @@ from autoclaim.service.deps import (
     StaffDep,
     StoreDep,
 )
+from autoclaim.service.routers.ids import ClaimId
 from autoclaim.service.schemas import (
     ClaimCreate,
     ClaimCreated,
@@ -149,7 +150,7 @@ def list_claims(
 
 
 @router.get("/{claim_id}", response_model=ClaimOut, responses=ERRORS)
-def get_claim(claim_id: str, principal: PrincipalDep, store: StoreDep) -> Response:
+def get_claim(claim_id: ClaimId, principal: PrincipalDep, store: StoreDep) -> Response:
     """The claim with damages, document fields, estimate, flags, materials and timeline."""
     record = store.get_claim(principal, claim_id)
     body = claim_out(record, masked=not principal.is_staff)
@@ -163,7 +164,7 @@ def get_claim(claim_id: str, principal: PrincipalDep, store: StoreDep) -> Respon
     response_model=RecomputeOut,
     responses={**ERRORS, 409: {"model": ErrorOut, "description": "Claim closed"}},
 )
-def recompute_estimate(claim_id: str, principal: StaffDep, store: StoreDep) -> RecomputeOut:
+def recompute_estimate(claim_id: ClaimId, principal: StaffDep, store: StoreDep) -> RecomputeOut:
     """Queue a new estimate; failed photo or document work is retried first."""
     retried = store.request_estimate(principal, claim_id)
     return RecomputeOut(claim_id=claim_id, queued=True, retried_failed_work=retried)

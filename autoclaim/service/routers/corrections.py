@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from autoclaim.claims.store import FieldFix
 from autoclaim.service.deps import StaffDep, StoreDep
 from autoclaim.service.routers.claims import ERRORS
+from autoclaim.service.routers.ids import ClaimId, DocumentId
 from autoclaim.service.schemas import CorrectionCreated, CorrectionIn, ErrorOut
 from autoclaim.service.views import correction_out
 
@@ -25,7 +26,11 @@ router = APIRouter(prefix="/v1/claims", tags=["review"])
     },
 )
 def correct_field(
-    claim_id: str, document_id: str, body: CorrectionIn, principal: StaffDep, store: StoreDep
+    claim_id: ClaimId,
+    document_id: DocumentId,
+    body: CorrectionIn,
+    principal: StaffDep,
+    store: StoreDep,
 ) -> CorrectionCreated:
     """Set one extracted field to the adjuster's value, with the required reason. Recorded
     as a `field_corrected` event; the OCR's value, raw text and confidence stay beside it, and
