@@ -380,15 +380,17 @@ def test_tracking_page_shows_progress_and_the_estimate_once_approved(
     assert api.get("/track/x").status_code == 404
     waiting = api.get(f"/track/{token}").text
     assert "once an adjuster has approved it" in waiting
+    assert "What will be repaired" not in waiting  # no lines before approval
     assert "13812345678" not in waiting and "沪A12345" not in waiting  # masked
     api.post(f"/v1/claims/{claim_id}/review", json={"action": "approve"}, headers=adjuster)
     approved = api.get(f"/track/{token}").text
     assert "Approved estimate for the repair" in approved
     kinds = re.findall(r'data-kind="([a-z_]+)"', approved)
     assert kinds[0] == "claim_reported" and "estimate_approved" in kinds
-    assert "What will be repaired" not in approved  # line details only for the signed-in owner
+    # the tracking link alone is the claimant's way back: it shows the approved repairs
+    assert "What will be repaired" in approved and "Bumper: repair + paint" in approved
     sign_in(api, claimant)
-    assert "What will be repaired" in api.get(f"/track/{token}").text
+    assert f'href="/my/claims/{claim_id}"' in api.get(f"/track/{token}").text
     chinese = api.get(f"/track/{token}", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).text
     assert "处理记录" in chinese and "核定维修金额约" in chinese
 
