@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from autoclaim.claims.models import Claim, Document, Photo
+from autoclaim.claims.corrections import apply_corrections
+from autoclaim.claims.models import Claim, Document, FieldCorrection, Photo
 from autoclaim.estimate.inputs import (
     DOC_TYPES,
     FIELD_STATUSES,
@@ -60,11 +61,14 @@ def photo_evidence(photo: Photo) -> PhotoEvidence:
     )
 
 
-def document_evidence(document: Document) -> DocumentEvidence:
-    """A stored document and its DocumentReading-shaped result as estimate input."""
+def document_evidence(
+    document: Document, corrections: Sequence[FieldCorrection] = ()
+) -> DocumentEvidence:
+    """A stored document and its DocumentReading-shaped result as estimate input, with the
+    adjuster's field corrections applied."""
     if document.reading is None:
         raise ValueError(f"document {document.id!r} has not been read yet")
-    r = document.reading
+    r = apply_corrections(document.reading, corrections)
     doc_type = str(r.get("doc_type", "unknown"))
     fields: dict[str, FieldValue] = {}
     for name, reading in r.get("fields", {}).items():

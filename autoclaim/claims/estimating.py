@@ -47,7 +47,9 @@ class ClaimEstimator:
             self.store.record_note(SYSTEM, claim_id, "estimate_skipped", "no assessed photo yet")
             return
         documents = [
-            adapters.document_evidence(d) for d in record.documents if d.reading is not None
+            adapters.document_evidence(d, record.corrections_for(d.id))
+            for d in record.documents
+            if d.reading is not None
         ]
         facts = adapters.claim_facts(
             record.claim, adapters.declared_materials(record.claim, record.documents)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -13,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -95,6 +97,8 @@ class Claim(Base):
 
     fast_track: Mapped[bool | None] = mapped_column(Boolean, default=None, index=True)
     flag_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The estimate total in force (overrides applied), kept here so the queue sorts on it.
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), default=None, index=True)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -159,6 +163,23 @@ class Override(Base):
     estimate_id: Mapped[str] = mapped_column(ForeignKey("estimates.id"))
     line_key: Mapped[str] = mapped_column(String(100))
     changes: Mapped[dict[str, Any]] = mapped_column()
+    original: Mapped[dict[str, Any]] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FieldCorrection(Base):
+    """An adjuster's correction of one extracted document field, with the OCR's reading
+    (value, raw text, confidence, status) it replaced; never edited, a later one wins."""
+
+    __tablename__ = "field_corrections"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), index=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    field: Mapped[str] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(Text)
     original: Mapped[dict[str, Any]] = mapped_column()
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(64))

@@ -19,8 +19,13 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class Principal:
+    """Who acts. A keyless principal has no API key: a member of the public reporting a
+    claim, or the holder of one claim's tracking link (`claim_id`: that claim and no other)."""
+
     key_id: str
     role: Role
+    keyless: bool = False
+    claim_id: str | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -28,6 +33,13 @@ class Principal:
 
 
 SYSTEM = Principal(key_id="system", role=Role.SYSTEM)
+PUBLIC = Principal(key_id="public", role=Role.CLAIMANT, keyless=True)
+
+
+def tracking_link_holder(claim_id: str) -> Principal:
+    """The claimant behind a claim's tracking link: may add evidence to that claim only."""
+    return Principal(key_id="tracking-link", role=Role.CLAIMANT, keyless=True, claim_id=claim_id)
+
 
 KEY_PREFIX = "ak_"
 

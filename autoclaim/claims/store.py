@@ -17,13 +17,15 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from autoclaim.claims.corrections import original_reading
 from autoclaim.claims.errors import (
     IdempotencyConflictError,
     InvalidRequestError,
@@ -38,6 +40,7 @@ from autoclaim.claims.models import (
     Document,
     Estimate,
     Event,
+    FieldCorrection,
     IdempotencyKey,
     Override,
     Photo,
@@ -46,6 +49,7 @@ from autoclaim.claims.models import (
     WorkItem,
     utcnow,
 )
+from autoclaim.claims.overrides import apply_overrides
 from autoclaim.claims.principals import (
     KEY_PREFIX,
     SYSTEM,
@@ -131,6 +135,15 @@ class LineOverride:
     reason: str
 
 
+@dataclass(frozen=True)
+class FieldFix:
+    """An adjuster's value for one extracted document field, and why."""
+
+    field: str
+    value: str
+    reason: str
+
+
 @dataclass
 class ClaimRecord:
     """A claim with everything attached to it, read in one transaction."""
@@ -143,6 +156,10 @@ class ClaimRecord:
     events: list[Event]
     failed_work: list[WorkItem]
     pending_work: int
+    corrections: list[FieldCorrection] = field(default_factory=list)
+
+    def corrections_for(self, document_id: str) -> list[FieldCorrection]:
+        return [c for c in self.corrections if c.document_id == document_id]
 
 
 @dataclass(frozen=True)
@@ -150,6 +167,38 @@ class ClaimFilter:
     status: str | None = None
     fast_track: bool | None = None
     has_flags: bool | None = None
+
+
+SORT_KEYS = ("created", "age", "amount", "flags", "status")
+
+
+@dataclass(frozen=True)
+class ClaimSort:
+    """The queue's order: `key` (one of SORT_KEYS), largest first when `descending`.
+    `age` is the reverse of `created` (oldest first when descending); `status` follows the
+    workflow's order."""
+
+    key: str = "created"
+    descending: bool = True
+
+    def __post_init__(self) -> None:
+        if self.key not in SORT_KEYS:
+            raise InvalidRequestError(f"unknown sort {self.key!r}; one of {SORT_KEYS}")
+
+    def order_by(self) -> list[Any]:
+        def direction(column: Any, descending: bool) -> Any:
+            return column.desc() if descending else column.asc()
+
+        if self.key in ("created", "age"):
+            newest_first = self.descending == (self.key == "created")
+            return [direction(Claim.created_at, newest_first), Claim.id]
+        tie = [Claim.created_at.desc(), Claim.id]
+        if self.key == "amount":
+            return [Claim.amount.is_(None), direction(Claim.amount, self.descending), *tie]
+        if self.key == "flags":
+            return [direction(Claim.flag_count, self.descending), *tie]
+        rank = case({s.value: i for i, s in enumerate(ClaimStatus)}, value=Claim.status)
+        return [direction(rank, self.descending), *tie]
 
 
 class ClaimStore:
@@ -295,9 +344,14 @@ class ClaimStore:
     # ---------------------------------------------------------------- claims
 
     def _claim_for(self, s: Session, principal: Principal, claim_id: str) -> Claim:
+        if principal.keyless and principal.claim_id != claim_id:
+            # A tracking link reaches its own claim only; others do not even exist for it.
+            raise NotFoundError("claim", claim_id)
         claim = s.get(Claim, claim_id)
         if claim is None:
             raise NotFoundError("claim", claim_id)
+        if principal.claim_id == claim_id:
+            return claim
         if not principal.is_staff and claim.owner_key_id != principal.key_id:
             raise PermissionDeniedError(
                 f"claim {claim_id!r} belongs to another claimant; a claimant key sees only its "
@@ -323,9 +377,10 @@ class ClaimStore:
             if row is None:
                 return None
             if row.request_hash != fingerprint:
+                which = "" if principal.keyless else f" (claim {row.claim_id!r})"
                 raise IdempotencyConflictError(
                     f"Idempotency-Key {idempotency_key!r} was already used for a different "
-                    f"request (claim {row.claim_id!r})"
+                    f"request{which}"
                 )
             return row.claim_id
 
@@ -338,7 +393,9 @@ class ClaimStore:
                 id=new_id(),
                 status=ClaimStatus.REPORTED.value,
                 tracking_token=secrets.token_urlsafe(24),
-                owner_key_id=principal.key_id if principal.role != Role.SYSTEM else None,
+                owner_key_id=None
+                if principal.role == Role.SYSTEM or principal.keyless
+                else principal.key_id,
                 created_at=now,
                 updated_at=now,
                 policy_number=new.policy_number,
@@ -431,6 +488,13 @@ class ClaimStore:
                     )
                 ),
                 pending_work=int(pending or 0),
+                corrections=list(
+                    s.scalars(
+                        select(FieldCorrection)
+                        .where(FieldCorrection.claim_id == claim_id)
+                        .order_by(FieldCorrection.created_at, FieldCorrection.id)
+                    )
+                ),
             )
 
         return self._read(read)
@@ -444,9 +508,16 @@ class ClaimStore:
         return claim_id
 
     def list_claims(
-        self, principal: Principal, filters: ClaimFilter, limit: int, offset: int
+        self,
+        principal: Principal,
+        filters: ClaimFilter,
+        limit: int,
+        offset: int,
+        sort: ClaimSort | None = None,
     ) -> tuple[list[Claim], int]:
-        """One page of claims, newest first, and the number matching the filters."""
+        """One page of claims in `sort` order (default newest first) and the number matching
+        the filters. Claims without an amount come last when sorting by amount."""
+        sort = sort or ClaimSort()
 
         def read(s: Session) -> tuple[list[Claim], int]:
             conditions = []
@@ -464,7 +535,7 @@ class ClaimStore:
             rows = s.scalars(
                 select(Claim)
                 .where(*conditions)
-                .order_by(Claim.created_at.desc(), Claim.id)
+                .order_by(*sort.order_by())
                 .limit(limit)
                 .offset(offset)
             ).all()
@@ -692,6 +763,7 @@ class ClaimStore:
             s.add(row)
             claim.fast_track = fast_track
             claim.flag_count = flag_count
+            claim.amount = self._amount_in_force(s, claim_id, body, total)
             claim.updated_at = utcnow()
             self._event(
                 s,
@@ -780,10 +852,99 @@ class ClaimStore:
                         "original": row.original,
                     },
                 )
+            s.flush()
+            claim.amount = self._amount_in_force(s, claim_id, estimate.body, estimate.total)
             claim.updated_at = utcnow()
             return ids
 
         return self._write(write)
+
+    def _amount_in_force(
+        self, s: Session, claim_id: str, body: dict[str, Any], model_total: float
+    ) -> Decimal:
+        """The estimate total with the claim's overrides applied (as the API shows it)."""
+        overrides = list(
+            s.scalars(
+                select(Override)
+                .where(Override.claim_id == claim_id)
+                .order_by(Override.created_at, Override.id)
+            )
+        )
+        total = apply_overrides(body, overrides).get("total", model_total)
+        try:
+            return Decimal(str(total)).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            return Decimal(str(model_total)).quantize(Decimal("0.01"))
+
+    def correct_field(
+        self,
+        principal: Principal,
+        claim_id: str,
+        document_id: str,
+        correction: FieldFix,
+        expected_version: int | None = None,
+    ) -> str:
+        """Record an adjuster's value for one extracted document field (the OCR reading is
+        kept beside it) and queue a new estimate, so its checks see the corrected value."""
+
+        if not principal.is_staff:
+            raise PermissionDeniedError(
+                f"role {principal.role.value!r} may not correct document fields; adjuster needed"
+            )
+
+        def write(s: Session) -> str:
+            claim = self._claim_for(s, principal, claim_id)
+            self._check_version(claim, expected_version)
+            self._open_for_evidence(claim)
+            doc = s.get(Document, document_id)
+            if doc is None or doc.claim_id != claim_id:
+                raise NotFoundError("document", document_id)
+            if doc.reading is None:
+                raise StateConflictError(
+                    f"document {document_id!r} is {doc.status!r}; only a read document's fields "
+                    "can be corrected"
+                )
+            fields = doc.reading.get("fields", {})
+            if correction.field not in fields:
+                raise InvalidRequestError(
+                    f"document {document_id!r} has no field {correction.field!r}; fields: "
+                    f"{sorted(fields)}"
+                )
+            row = FieldCorrection(
+                id=new_id(),
+                claim_id=claim_id,
+                document_id=document_id,
+                field=correction.field,
+                value=correction.value,
+                original=original_reading(doc.reading, correction.field),
+                reason=correction.reason,
+                actor=principal.key_id,
+                role=principal.role.value,
+                created_at=utcnow(),
+            )
+            s.add(row)
+            claim.updated_at = utcnow()
+            self._event(
+                s,
+                claim_id,
+                principal,
+                "field_corrected",
+                reason=correction.reason,
+                detail={
+                    "correction_id": row.id,
+                    "document_id": document_id,
+                    "field": correction.field,
+                    "value": correction.value,
+                    "original": row.original,
+                },
+            )
+            if not self._evidence_pending(s, claim_id):
+                self._enqueue_estimate(s, claim_id)
+            return row.id
+
+        correction_id = self._write(write)
+        self._notify_work()
+        return correction_id
 
     def change_status(
         self,

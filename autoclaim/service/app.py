@@ -30,6 +30,7 @@ from autoclaim.service.metrics import Metrics, metrics_middleware
 from autoclaim.service.pages import router as pages_router
 from autoclaim.service.routers import (
     claims,
+    corrections,
     health,
     helpers,
     keys,
@@ -162,7 +163,18 @@ def create_app(
         return await call_next(request)
 
     app.middleware("http")(metrics_middleware(app.state.metrics))
-    for module in (health, metrics, claims, uploads, review, tracking, webhooks, keys, helpers):
+    for module in (
+        health,
+        metrics,
+        claims,
+        uploads,
+        review,
+        corrections,
+        tracking,
+        webhooks,
+        keys,
+        helpers,
+    ):
         app.include_router(module.router)
     app.include_router(pages_router)
     return app

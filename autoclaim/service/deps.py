@@ -12,7 +12,7 @@ from autoclaim.claims.analysers import DocumentReader, PhotoAssessor
 from autoclaim.claims.blobs import BlobStore
 from autoclaim.claims.errors import PermissionDeniedError
 from autoclaim.claims.estimating import ClaimEstimator
-from autoclaim.claims.principals import Principal, Role
+from autoclaim.claims.principals import PUBLIC, Principal, Role
 from autoclaim.claims.store import ClaimStore
 from autoclaim.config import Settings
 
@@ -83,6 +83,14 @@ def _principal(store: StoreDep, key: Annotated[str | None, Security(api_key_head
 
 
 PrincipalDep = Annotated[Principal, Depends(_principal)]
+
+
+def _reporter(store: StoreDep, key: Annotated[str | None, Security(api_key_header)]) -> Principal:
+    """The key's principal, or the public when no key is sent (a wrong key is still refused)."""
+    return PUBLIC if not key else _principal(store, key)
+
+
+ReporterDep = Annotated[Principal, Depends(_reporter)]
 
 
 def _staff(principal: PrincipalDep) -> Principal:

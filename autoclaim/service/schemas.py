@@ -131,7 +131,26 @@ class DamageOut(BaseModel):
     warnings: list[dict[str, Any]]
 
 
+class CorrectionOut(BaseModel):
+    """An adjuster's value for one extracted field, beside the OCR's reading it replaced."""
+
+    id: str
+    document_id: str
+    field: str = Field(examples=["vin"])
+    value: str = Field(examples=["LSVAU2180N2123456"])
+    original: dict[str, Any] = Field(
+        description="The OCR's reading: value, raw text, confidence, status, reasons.",
+        examples=[{"value": "LSVAU218ON2123456", "raw": "LSVAU218ON2123456", "confidence": 0.41}],
+    )
+    reason: str
+    role: str
+    at: datetime
+
+
 class DocumentOut(BaseModel):
+    """A document with its fields in force: a corrected field says `corrected: true` and
+    keeps the OCR's reading under `original`."""
+
     id: str
     filename: str
     content_type: str
@@ -144,6 +163,7 @@ class DocumentOut(BaseModel):
     fields: dict[str, Any] | None
     line_items: list[dict[str, Any]]
     checks: list[dict[str, Any]]
+    corrections: list[CorrectionOut] = Field(default_factory=list)
 
 
 class OverrideOut(BaseModel):
@@ -218,13 +238,23 @@ class ClaimOut(BaseModel):
 
 
 class ClaimSummary(BaseModel):
+    """One row of the claim queue."""
+
     id: str
     status: str
     plate: str
     created_at: datetime
     updated_at: datetime
-    fast_track: bool | None
+    age_seconds: int = Field(description="Seconds since the claim was reported.")
+    amount: str | None = Field(
+        description="The estimate total in force (overrides applied); null before an estimate.",
+        examples=["2350.00"],
+    )
+    fast_track: bool | None = Field(description="The fast-track verdict; null before one.")
     flag_count: int
+
+
+SortKey = Literal["created", "age", "amount", "flags", "status"]
 
 
 class ClaimPage(BaseModel):
@@ -232,6 +262,8 @@ class ClaimPage(BaseModel):
     total: int
     limit: int
     offset: int
+    sort: SortKey
+    order: Literal["asc", "desc"]
 
 
 class ClaimCreated(BaseModel):
@@ -356,6 +388,32 @@ REVIEW_EXAMPLES: dict[str, Any] = {
 }
 
 
+class CorrectionIn(BaseModel):
+    """An adjuster's value for one extracted document field, with the reason."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "field": "vin",
+                    "value": "LSVAU2180N2123456",
+                    "reason": "OCR read O for 0; checked against the licence photo",
+                }
+            ]
+        }
+    )
+
+    field: str = Field(min_length=1, max_length=100)
+    value: str = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=3, max_length=2000)
+    expected_version: int | None = None
+
+
+class CorrectionCreated(CorrectionOut):
+    claim_version: int = Field(description="The claim's version after the correction.")
+    estimate_queued: bool = Field(description="A new estimate will use the corrected value.")
+
+
 class ReviewOut(BaseModel):
     claim_id: str
     status: str
@@ -363,17 +421,41 @@ class ReviewOut(BaseModel):
     override_ids: list[str] = Field(default_factory=list)
 
 
+class TrackedDocument(BaseModel):
+    id: str
+    filename: str
+    declared_type: str | None
+    doc_type: str | None
+    status: Literal["queued", "read", "failed"]
+
+
+class PlainLine(BaseModel):
+    """One repair in plain words: the part, what is done to it, what it costs."""
+
+    part: str = Field(examples=["Bumper"])
+    operations: list[str] = Field(examples=[["repair", "paint"]])
+    total: str = Field(examples=["850.00"])
+
+
 class TrackingOut(BaseModel):
-    """What the claimant sees by tracking token: progress, no personal data."""
+    """What the claimant sees by tracking token: progress, their uploads, no personal data."""
 
     status: str
     status_text: str
     plate: str
     updated_at: datetime
+    accepts_evidence: bool = Field(description="Photos and documents can still be added.")
     estimate_total: str | None
     estimate_range: dict[str, Any] | None
+    estimate_released: bool = Field(description="An adjuster approved the estimate.")
+    estimate_lines: list[PlainLine] = Field(
+        description="The approved estimate's repairs (empty until released)."
+    )
     materials: list[MaterialOut]
     missing_materials: list[str]
+    photos: list[PhotoOut]
+    documents: list[TrackedDocument]
+    pending_work: int
     timeline: list[EventOut]
 
 
@@ -406,6 +488,10 @@ class DeliveryOut(BaseModel):
 
 
 class KeyCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"role": "adjuster", "name": "claims desk 1"}]}
+    )
+
     role: Literal["claimant", "adjuster", "admin"]
     name: str = Field(default="", max_length=200, examples=["claims desk 1"])
 

@@ -6,15 +6,17 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from autoclaim.claims import adapters
+from autoclaim.claims.corrections import apply_corrections
 from autoclaim.claims.masking import mask_phone, mask_value
-from autoclaim.claims.models import Document, Event, Photo
+from autoclaim.claims.models import Document, Event, FieldCorrection, Photo
 from autoclaim.claims.overrides import apply_overrides
 from autoclaim.claims.store import ClaimRecord
-from autoclaim.claims.workflow import ClaimStatus, allowed_targets
+from autoclaim.claims.workflow import ACCEPTS_EVIDENCE, ClaimStatus, allowed_targets
 from autoclaim.estimate.inputs import Stage
 from autoclaim.estimate.materials import MaterialItem, materials_checklist, missing_materials
 from autoclaim.service.schemas import (
     ClaimOut,
+    CorrectionOut,
     DamageOut,
     DocumentOut,
     EstimateOut,
@@ -23,6 +25,8 @@ from autoclaim.service.schemas import (
     MaterialOut,
     OverrideOut,
     PhotoOut,
+    PlainLine,
+    TrackedDocument,
     TrackingOut,
 )
 
@@ -36,6 +40,10 @@ STATUS_TEXT = {
     "rejected": "The claim was rejected; see the reason in the timeline.",
     "closed": "Closed.",
 }
+
+
+# The estimate is shown to the claimant once an adjuster approved it.
+RELEASED = ("repairing", "under_review", "paid", "closed")
 
 
 def _mask_account(value: Any) -> Any:
@@ -97,8 +105,24 @@ def photo_out(photo: Photo) -> PhotoOut:
     )
 
 
-def document_out(doc: Document, masked: bool) -> DocumentOut:
-    reading = doc.reading or {}
+def correction_out(c: FieldCorrection, masked: bool) -> CorrectionOut:
+    return CorrectionOut(
+        id=c.id,
+        document_id=c.document_id,
+        field=c.field,
+        value=mask_value(c.value) if masked else c.value,
+        original=mask_value(c.original) if masked else c.original,
+        reason=mask_value(c.reason) if masked else c.reason,
+        role=c.role,
+        at=c.created_at,
+    )
+
+
+def document_out(
+    doc: Document, masked: bool, corrections: Sequence[FieldCorrection] = ()
+) -> DocumentOut:
+    """The document with its fields in force (corrections applied, OCR reading kept)."""
+    reading = apply_corrections(doc.reading, corrections) if doc.reading is not None else {}
     fields = reading.get("fields") if doc.reading is not None else None
     return DocumentOut(
         id=doc.id,
@@ -113,6 +137,7 @@ def document_out(doc: Document, masked: bool) -> DocumentOut:
         fields=mask_value(fields) if masked else fields,
         line_items=list(reading.get("line_items", [])),
         checks=list(reading.get("checks", [])),
+        corrections=[correction_out(c, masked) for c in corrections],
     )
 
 
@@ -200,7 +225,7 @@ def claim_out(record: ClaimRecord, masked: bool) -> ClaimOut:
         flags=list(body.get("flags", [])),
         damages=damages,
         photos=[photo_out(p) for p in record.photos],
-        documents=[document_out(d, masked) for d in record.documents],
+        documents=[document_out(d, masked, record.corrections_for(d.id)) for d in record.documents],
         estimate=estimate_out(record),
         materials=materials_out(record),
         timeline=[event_out(e, masked) for e in record.events],
@@ -213,19 +238,44 @@ def claim_out(record: ClaimRecord, masked: bool) -> ClaimOut:
 
 
 def tracking_out(record: ClaimRecord) -> TrackingOut:
-    """Progress for the claimant by tracking token: status, timeline, what is missing."""
+    """Progress for the claimant by tracking token: status, timeline, what is missing, what
+    was uploaded, and the estimate's repairs once an adjuster approved it."""
     items = checklist(record)
     estimate = estimate_out(record)
     plate = record.claim.plate
+    released = estimate is not None and record.claim.status in RELEASED
+    lines = estimate.effective.get("lines", []) if estimate is not None and released else []
     return TrackingOut(
         status=record.claim.status,
         status_text=STATUS_TEXT[record.claim.status],
         plate=plate[:2] + "*" * max(0, len(plate) - 4) + plate[-2:],
         updated_at=record.claim.updated_at,
+        accepts_evidence=ClaimStatus(record.claim.status) in ACCEPTS_EVIDENCE,
         estimate_total=estimate.total if estimate is not None else None,
         estimate_range=estimate.effective.get("range") if estimate is not None else None,
+        estimate_released=released,
+        estimate_lines=[
+            PlainLine(
+                part=str(line.get("part")),
+                operations=[str(op) for op in line.get("operations", [])],
+                total=str(line.get("total")),
+            )
+            for line in lines
+        ],
         materials=materials_out(record),
         missing_materials=list(missing_materials(items)),
+        photos=[photo_out(p) for p in record.photos],
+        documents=[
+            TrackedDocument(
+                id=d.id,
+                filename=d.filename,
+                declared_type=d.declared_type,
+                doc_type=d.doc_type,
+                status=d.status,  # type: ignore[arg-type]
+            )
+            for d in record.documents
+        ],
+        pending_work=record.pending_work,
         timeline=[event_out(e, masked=True) for e in record.events],
     )
 

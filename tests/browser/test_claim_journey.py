@@ -6,6 +6,7 @@ shows every step. Any console error fails the test."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -142,6 +143,21 @@ def test_claimant_and_adjuster_journey(server: LiveServer, tmp_path: Path) -> No
         assert "LSVAU2180N2123456" in licence.inner_text()
         low = bench.locator("[data-doc-type=driver_licence] tr[data-field=licence_class]")
         assert "low confidence" in low.inner_text()
+        # The adjuster corrects the low-confidence field; the OCR's reading stays beside it.
+        low.locator("details.correct summary").click()
+        low.get_by_label("Correct value").fill("C1")
+        low.get_by_label("Reason for the correction (required)").fill("Readable on the photo")
+        with bench.expect_navigation():
+            low.get_by_role("button", name="Save correction").click()
+        assert "done=1" in bench.url
+        fixed = bench.locator("[data-doc-type=driver_licence] tr[data-field=licence_class]")
+        assert "corrected" in fixed.inner_text() and "low confidence" not in fixed.inner_text()
+        assert "OCR read: C1 (42%)" in fixed.inner_text()
+        deadline = time.monotonic() + 20  # the estimate is computed again with the new value
+        while server.api("GET", f"/v1/claims/{claim_id}", key=adjuster_key)["pending_work"]:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        bench.reload()
 
         model_total = float(bench.locator("#estimate-total").get_attribute("data-total") or 0)
         line = bench.locator("#line-Bumper")
@@ -167,6 +183,8 @@ def test_claimant_and_adjuster_journey(server: LiveServer, tmp_path: Path) -> No
 
         claim = server.api("GET", f"/v1/claims/{claim_id}", key=adjuster_key)
         assert claim["status"] == "repairing"
+        corrected = claim["documents"][1]["fields"]["licence_class"]
+        assert corrected["corrected"] and corrected["original"]["confidence"] == 0.42
         assert claim["estimate"]["overrides"][0]["reason"] == "Shop quote is lower"
 
         # --- the claimant follows the progress -------------------------------------------
@@ -177,6 +195,7 @@ def test_claimant_and_adjuster_journey(server: LiveServer, tmp_path: Path) -> No
             "Photos uploaded",
             "Documents uploaded",
             "Preliminary estimate computed",
+            "Adjuster corrected a document field",
             "Adjuster adjusted an estimate line",
             "Estimate approved",
         ):
@@ -188,4 +207,65 @@ def test_claimant_and_adjuster_journey(server: LiveServer, tmp_path: Path) -> No
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         browser.close()
 
+    assert errors == []
+
+
+WORDS = {
+    "en-US": {"lang": "en", "submit": "Submit", "timeline": "Timeline"},
+    "zh-CN": {"lang": "zh-CN", "submit": "提交", "timeline": "处理记录"},
+}
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_public_report_on_a_phone_with_the_tracking_link_only(
+    server: LiveServer, tmp_path: Path, locale: str
+) -> None:
+    """No key, no sign-in: report from a 360 px phone, then add photos and a licence through
+    the tracking link, in Chinese and in English."""
+    files = _files(tmp_path)
+    words = WORDS[locale]
+    errors: list[str] = []
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        phone = browser.new_context(
+            viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, locale=locale
+        )
+        page = phone.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server.url + "/report")
+        assert page.locator("html").get_attribute("lang") == words["lang"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.locator("#f-policy_number").fill("PDAA202431010000123456")
+        page.locator("#f-plate").fill("沪A12345")
+        page.locator("#f-accident_at").fill("2026-11-20T08:30")
+        page.locator("#f-place").fill("上海市浦东新区世纪大道100号")
+        page.locator("#f-reporter_name").fill("张三")
+        page.locator("#f-reporter_phone").fill("13812345678")
+        page.locator("#f-region").fill("shanghai")
+        page.get_by_role("button", name=words["submit"]).click()
+        page.wait_for_url(re.compile(r".*/track/[A-Za-z0-9_-]+\?reported=1"))
+        token = page.url.split("/track/")[1].split("?")[0]
+        assert token in page.locator("#tracking-url").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+        page.locator("#photo-files").set_input_files([files["front.jpg"], files["night.jpg"]])
+        with page.expect_navigation():
+            page.locator("#photo-form button").click()
+        assert page.url.endswith("uploaded=2")
+        page.locator("#doc-type").select_option("vehicle_licence")
+        page.locator("#doc-files").set_input_files(files["xsz.png"])
+        with page.expect_navigation():
+            page.locator("#document-form button").click()
+        assert page.url.endswith("uploaded=1")
+        # The page reloads itself while the photos are analysed, then asks for a retake.
+        page.locator(".advice .retake").wait_for(timeout=20_000)
+        assert "night.jpg" in page.locator(".advice .retake").inner_text()
+        page.locator("#checklist [data-material=vehicle_licence].done").wait_for(timeout=20_000)
+        assert words["timeline"] in page.content()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        browser.close()
+
+    progress = server.api("GET", f"/v1/track/{token}")
+    assert len(progress["photos"]) == 2 and len(progress["documents"]) == 1
     assert errors == []

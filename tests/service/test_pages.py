@@ -98,7 +98,7 @@ def test_pages_need_a_key_and_the_right_role(api: TestClient, claimant: dict[str
     anonymous = api.get("/adjuster")
     assert anonymous.status_code == 401
     assert 'href="/sign-in?next=/adjuster"' in anonymous.text
-    assert api.get("/report").status_code == 401
+    assert api.get("/report").status_code == 200  # a public report needs no key
     sign_in(api, claimant)
     assert api.get("/adjuster").status_code == 403
     assert api.get("/report").status_code == 200
@@ -308,6 +308,39 @@ def test_workbench_override_and_decision_go_through_the_review_api(
     assert api.get(f"/v1/claims/{claim_id}", headers=adjuster).json()["status"] == "surveying"
 
 
+def test_workbench_corrects_a_document_field_through_the_api(
+    api: TestClient, claimant: dict[str, str], adjuster: dict[str, str]
+) -> None:
+    claim_id = assessed_claim(api, claimant, adjuster)
+    scan = document_bytes("vehicle_licence", {"plate": "沪A12346"})
+    files = [("files", ("xsz.png", scan, "image/png"))]
+    assert api.post(f"/v1/claims/{claim_id}/documents", files=files, headers=claimant).is_success
+    doc_id = wait_for_claim(api, claim_id, adjuster)["documents"][0]["id"]  # type: ignore[index]
+    sign_in(api, adjuster)
+    url = f"/adjuster/claims/{claim_id}"
+    page = api.get(url).text
+    assert f'action="{url}/documents/{doc_id}/corrections"' in page
+    assert f'id="c-{doc_id}-plate-reason"' in page
+
+    action = f"{url}/documents/{doc_id}/corrections"
+    no_reason = api.post(action, data={"field": "plate", "value": "沪A12345"})
+    assert no_reason.status_code == 422 and "reason" in no_reason.text
+    unknown = api.post(action, data={"field": "colour", "value": "red", "reason": "seen"})
+    assert unknown.status_code == 422 and "no field" in unknown.text
+    done = api.post(
+        action,
+        data={"field": "plate", "value": "沪A12345", "reason": "Licence photo shows 5"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"].endswith(f"#doc-{doc_id}")
+    claim = wait_for_claim(api, claim_id, adjuster)
+    plate = claim["documents"][0]["fields"]["plate"]  # type: ignore[index]
+    assert plate["value"] == "沪A12345" and plate["original"]["value"] == "沪A12346"
+    after = api.get(url).text
+    assert 'class=" corrected"' in after or "corrected" in after
+    assert "Licence photo shows 5" in after and "OCR read" in after
+
+
 def test_queue_filters_sorts_and_pages(
     api: TestClient, claimant: dict[str, str], adjuster: dict[str, str]
 ) -> None:
@@ -325,8 +358,9 @@ def test_queue_filters_sorts_and_pages(
     assert rows.findall(second) == [oldest]  # newest first: the oldest is last
     assert rows.findall(first)[0] == assessed
     by_age = rows.findall(api.get("/adjuster?sort=age").text)
-    assert by_age[-1] == assessed and by_age[0] != assessed
-    by_amount = rows.findall(api.get("/adjuster?sort=amount").text)
+    assert by_age[0] == oldest and assessed not in by_age  # oldest first over all pages
+    assert rows.findall(api.get("/adjuster?sort=age&page=2").text) == [assessed]
+    by_amount = rows.findall(api.get("/adjuster?sort=amount&page=1").text)
     assert by_amount[0] == assessed  # the only claim with an estimate
     only = api.get("/adjuster?status=assessed&sort=age").text
     assert rows.findall(only) == [assessed]
@@ -346,15 +380,17 @@ def test_tracking_page_shows_progress_and_the_estimate_once_approved(
     assert api.get("/track/x").status_code == 404
     waiting = api.get(f"/track/{token}").text
     assert "once an adjuster has approved it" in waiting
+    assert "What will be repaired" not in waiting  # no lines before approval
     assert "13812345678" not in waiting and "沪A12345" not in waiting  # masked
     api.post(f"/v1/claims/{claim_id}/review", json={"action": "approve"}, headers=adjuster)
     approved = api.get(f"/track/{token}").text
     assert "Approved estimate for the repair" in approved
     kinds = re.findall(r'data-kind="([a-z_]+)"', approved)
     assert kinds[0] == "claim_reported" and "estimate_approved" in kinds
-    assert "What will be repaired" not in approved  # line details only for the signed-in owner
+    # the tracking link alone is the claimant's way back: it shows the approved repairs
+    assert "What will be repaired" in approved and "Bumper: repair + paint" in approved
     sign_in(api, claimant)
-    assert "What will be repaired" in api.get(f"/track/{token}").text
+    assert f'href="/my/claims/{claim_id}"' in api.get(f"/track/{token}").text
     chinese = api.get(f"/track/{token}", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).text
     assert "处理记录" in chinese and "核定维修金额约" in chinese
 

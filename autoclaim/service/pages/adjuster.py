@@ -5,8 +5,7 @@ and the decision). Reads and actions go through the JSON API's endpoint function
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -15,7 +14,7 @@ from pydantic import ValidationError
 
 from autoclaim.claims.errors import ClaimsError
 from autoclaim.claims.principals import Principal
-from autoclaim.claims.workflow import ClaimStatus
+from autoclaim.claims.workflow import ACCEPTS_EVIDENCE, ClaimStatus
 from autoclaim.estimate.inputs import MATERIALS
 from autoclaim.service.deps import StoreDep
 from autoclaim.service.pages import api
@@ -25,18 +24,26 @@ from autoclaim.service.pages.rendering import error_page, error_status, render
 from autoclaim.service.schemas import (
     ApproveAction,
     ClaimOut,
-    ClaimSummary,
+    CorrectionIn,
     LineOverrideIn,
     OverrideAction,
     RejectAction,
     RequestEvidenceAction,
     ReviewAction,
+    SortKey,
 )
 
 router = APIRouter(prefix="/adjuster", include_in_schema=False)
 
 PAGE_SIZE = 20
-SORTS = ("newest", "age", "amount", "flags")
+# The queue page's orders, as the API's `sort` and `order`.
+SORTS: dict[str, tuple[SortKey, Literal["asc", "desc"]]] = {
+    "newest": ("created", "desc"),
+    "age": ("age", "desc"),
+    "amount": ("amount", "desc"),
+    "flags": ("flags", "desc"),
+    "status": ("status", "asc"),
+}
 OVERRIDE_FIELDS = ("part_cost", "labour_hours", "paint_cost", "total")
 DECISIONS = ("approve", "request_evidence", "reject")
 
@@ -55,17 +62,6 @@ def _tristate(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-def sort_rows(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
-    """The queue page's rows in the chosen order (the API pages newest first)."""
-    if sort == "age":
-        return sorted(rows, key=lambda r: r["claim"].created_at)
-    if sort == "amount":
-        return sorted(rows, key=lambda r: -(r["amount"] if r["amount"] is not None else -1))
-    if sort == "flags":
-        return sorted(rows, key=lambda r: -r["claim"].flag_count)
-    return rows
-
-
 @router.get("", response_class=HTMLResponse)
 def queue(
     request: Request,
@@ -76,12 +72,14 @@ def queue(
     sort: str = "newest",
     page: int = 1,
 ) -> HTMLResponse:
-    """Claims through `GET /v1/claims` (filters and pagination), amounts from each claim."""
+    """Claims through `GET /v1/claims`: filtered, sorted and paged by the API, so the order
+    holds across pages."""
     principal = _staff(request, store)
     if isinstance(principal, HTMLResponse):
         return principal
     status_filter = ClaimStatus(status) if status in ClaimStatus.__members__.values() else None
     sort = sort if sort in SORTS else "newest"
+    api_sort, order = SORTS[sort]
     page = max(1, min(page, 50_000))
     result = api.list_claims(
         principal,
@@ -91,31 +89,27 @@ def queue(
         has_flags=_tristate(flags),
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
+        sort=api_sort,
+        order=order,
     )
-    rows = [{"claim": c, "amount": _amount(c, principal, store)} for c in result.items]
     pages = max(1, -(-result.total // PAGE_SIZE))
     filters = {"status": status, "fast_track": fast_track, "flags": flags, "sort": sort}
     return render(
         request,
         "queue.html",
         {
-            "rows": sort_rows(rows, sort),
+            "rows": result.items,
             "total": result.total,
             "page": page,
             "pages": pages,
             "filters": filters,
             "statuses": [s.value for s in ClaimStatus],
-            "sorts": SORTS,
+            "sorts": list(SORTS),
             "now": datetime.now(UTC),
             "page_url": lambda n: str(request.url.include_query_params(page=n)),
         },
         principal,
     )
-
-
-def _amount(summary: ClaimSummary, principal: Principal, store: StoreDep) -> Decimal | None:
-    claim = api.read_claim(principal, store, summary.id)
-    return Decimal(claim.estimate.total) if claim.estimate is not None else None
 
 
 def _workbench(
@@ -124,6 +118,7 @@ def _workbench(
     claim: ClaimOut,
     status_code: int = 200,
     problem: str | None = None,
+    correcting: str | None = None,
 ) -> HTMLResponse:
     estimate = claim.estimate
     effective = estimate.effective if estimate is not None else {}
@@ -153,6 +148,8 @@ def _workbench(
             "can_reject": "rejected" in claim.allowed_next,
             "materials": MATERIALS,
             "pending": claim.pending_work > 0,
+            "can_correct": ClaimStatus(claim.status) in ACCEPTS_EVIDENCE,
+            "correcting": correcting,
         },
         principal,
         status_code,
@@ -254,3 +251,36 @@ async def override(request: Request, store: StoreDep, claim_id: str) -> Response
 async def decide(request: Request, store: StoreDep, claim_id: str) -> Response:
     """Approve, ask for more evidence or reject, through `POST .../review`."""
     return await _review(request, store, claim_id, "decision")
+
+
+@router.post("/claims/{claim_id}/documents/{document_id}/corrections", response_model=None)
+async def correct_field(
+    request: Request, store: StoreDep, claim_id: str, document_id: str
+) -> Response:
+    """One extracted field's correct value with the required reason, through
+    `POST /v1/claims/{id}/documents/{document}/corrections`."""
+    loaded = load_claim(request, store, claim_id, _staff(request, store))
+    if isinstance(loaded, HTMLResponse):
+        return loaded
+    principal, claim = loaded
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    field = _optional(form, "field") or ""
+    correcting = f"{document_id}/{field}"
+    try:
+        body = CorrectionIn.model_validate(
+            {
+                "field": field,
+                "value": _optional(form, "value") or "",
+                "reason": _optional(form, "reason") or "",
+                "expected_version": _version(form),
+            }
+        )
+    except ValidationError as exc:
+        return _workbench(request, principal, claim, 422, _validation_text(exc), correcting)
+    try:
+        await run_in_threadpool(api.correct_field, claim_id, document_id, body, principal, store)
+    except ClaimsError as exc:
+        return _workbench(request, principal, claim, error_status(exc), str(exc), correcting)
+    return RedirectResponse(
+        f"/adjuster/claims/{claim_id}?done=1#doc-{document_id}", status_code=303
+    )

@@ -6,6 +6,8 @@ same request to the API does (same validation, same permissions, same events).
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import Response, UploadFile
 
 from autoclaim.claims.blobs import BlobStore
@@ -15,6 +17,7 @@ from autoclaim.claims.store import ClaimStore
 from autoclaim.claims.workflow import ClaimStatus
 from autoclaim.config import Settings
 from autoclaim.service.routers import claims as claims_api
+from autoclaim.service.routers import corrections as corrections_api
 from autoclaim.service.routers import review as review_api
 from autoclaim.service.routers import tracking as tracking_api
 from autoclaim.service.routers import uploads as uploads_api
@@ -23,8 +26,11 @@ from autoclaim.service.schemas import (
     ClaimCreated,
     ClaimOut,
     ClaimPage,
+    CorrectionCreated,
+    CorrectionIn,
     ReviewAction,
     ReviewOut,
+    SortKey,
     TrackingOut,
     UploadOut,
 )
@@ -46,8 +52,10 @@ def list_claims(
     has_flags: bool | None,
     limit: int,
     offset: int,
+    sort: SortKey = "created",
+    order: Literal["asc", "desc"] = "desc",
 ) -> ClaimPage:
-    """`GET /v1/claims` with its filters and pagination."""
+    """`GET /v1/claims` with its filters, order and pagination."""
     return claims_api.list_claims(
         principal=principal,
         store=store,
@@ -56,6 +64,8 @@ def list_claims(
         has_flags=has_flags,
         limit=limit,
         offset=offset,
+        sort=sort,
+        order=order,
     )
 
 
@@ -135,6 +145,38 @@ def review(
     )
 
 
+def correct_field(
+    claim_id: str,
+    document_id: str,
+    body: CorrectionIn,
+    principal: Principal,
+    store: ClaimStore,
+) -> CorrectionCreated:
+    """`POST /v1/claims/{id}/documents/{document}/corrections`."""
+    return corrections_api.correct_field(
+        claim_id=claim_id, document_id=document_id, body=body, principal=principal, store=store
+    )
+
+
 def track(token: str, store: ClaimStore) -> TrackingOut:
     """`GET /v1/track/{token}`."""
     return tracking_api.track_claim(token=token, store=store)
+
+
+def track_upload(
+    kind: str,
+    token: str,
+    files: list[UploadFile],
+    store: ClaimStore,
+    blobs: BlobStore,
+    settings: Settings,
+    doc_type: str | None = None,
+) -> UploadOut:
+    """`POST /v1/track/{token}/photos` or `.../documents`."""
+    if kind == "photos":
+        return tracking_api.upload_photos(
+            token=token, files=files, store=store, blobs=blobs, settings=settings
+        )
+    return tracking_api.upload_documents(
+        token=token, files=files, store=store, blobs=blobs, settings=settings, doc_type=doc_type
+    )

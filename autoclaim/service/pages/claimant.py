@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from autoclaim.claims.errors import ClaimsError, NotFoundError
-from autoclaim.claims.principals import Principal
+from autoclaim.claims.principals import PUBLIC, Principal
 from autoclaim.estimate.errors import EstimateError
 from autoclaim.service.deps import BlobsDep, EstimatorDep, SettingsDep, StoreDep
 from autoclaim.service.pages import api
@@ -53,8 +53,6 @@ DOC_TYPES = (
     "id_card",
     "accident_report",
 )
-# The estimate is shown to the claimant once an adjuster approved it.
-RELEASED = ("repairing", "under_review", "paid", "closed")
 
 
 def _text(form: dict[str, Any], name: str) -> str | None:
@@ -126,7 +124,7 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
 def _fnol_page(
     request: Request,
     estimator: EstimatorDep,
-    principal: Principal,
+    principal: Principal | None,
     form: dict[str, Any],
     errors: dict[str, str],
     status_code: int = 200,
@@ -151,19 +149,18 @@ def _fnol_page(
 
 @router.get("/report", response_class=HTMLResponse)
 def fnol_form(request: Request, store: StoreDep, estimator: EstimatorDep) -> HTMLResponse:
-    principal = require_principal(request, store)
-    if isinstance(principal, HTMLResponse):
-        return principal
+    """The FNOL form; no sign-in needed (a claimant on a phone has no key)."""
+    principal = principal_from_cookie(request, store)
     return _fnol_page(request, estimator, principal, {"region": "shanghai"}, {})
 
 
 @router.post("/report", response_model=None)
 async def report(request: Request, store: StoreDep, estimator: EstimatorDep) -> Response:
     """FNOL through `POST /v1/claims` (with the form's Idempotency-Key: a double submit
-    opens one claim), then on to the claim's upload page."""
-    principal = require_principal(request, store)
-    if isinstance(principal, HTMLResponse):
-        return principal
+    opens one claim). Signed in: on to the claim's page; otherwise a public report, on to
+    the tracking-link page, which is the claimant's way back to the claim."""
+    principal = principal_from_cookie(request, store)
+    reporter = principal or PUBLIC
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
         body = ClaimCreate.model_validate(fnol_body(form))
@@ -173,13 +170,15 @@ async def report(request: Request, store: StoreDep, estimator: EstimatorDep) -> 
         created = await run_in_threadpool(
             api.report_claim,
             body,
-            principal,
+            reporter,
             store,
             estimator,
             form.get("idempotency_key") or None,
         )
     except (ClaimsError, EstimateError) as exc:
         return _fnol_page(request, estimator, principal, form, {}, error_status(exc), str(exc))
+    if principal is None:
+        return RedirectResponse(f"/track/{created.tracking_token}?reported=1", status_code=303)
     return RedirectResponse(f"/my/claims/{created.id}?reported=1", status_code=303)
 
 
@@ -288,10 +287,16 @@ async def add_documents(
     return await _upload(request, store, blobs, settings, claim_id, "documents")
 
 
-@router.get("/track/{token}", response_class=HTMLResponse, name="track")
-def track(request: Request, store: StoreDep, token: str) -> HTMLResponse:
-    """Progress by tracking token, through `GET /v1/track/{token}` (no key needed). A signed-in
-    owner also sees the approved estimate's lines and a link to add evidence."""
+def _track_page(
+    request: Request,
+    store: StoreDep,
+    token: str,
+    status_code: int = 200,
+    problem: str | None = None,
+) -> HTMLResponse:
+    """Progress, checklist, photo guidance and uploads by tracking token, through
+    `GET /v1/track/{token}` (no key needed). A signed-in owner also gets a link to the
+    claim's own page."""
     principal = principal_from_cookie(request, store)
     lang = choose_lang(request)
     if not 16 <= len(token) <= 64:
@@ -306,22 +311,76 @@ def track(request: Request, store: StoreDep, token: str) -> HTMLResponse:
             claim = api.read_claim(principal, store, store.claim_id_for_token(token))
         except ClaimsError:
             claim = None
-    released = progress.status in RELEASED and progress.estimate_total is not None
-    lines = []
-    if claim is not None and claim.estimate is not None and released:
-        lines = list(claim.estimate.effective.get("lines", []))
     return render(
         request,
         "track.html",
         {
             "progress": progress,
+            "token": token,
             "claim": claim,
-            "released": released,
-            "lines": lines,
+            "released": progress.estimate_released and progress.estimate_total is not None,
             "illustrative": bool(claim.estimate.effective.get("illustrative"))
             if claim is not None and claim.estimate is not None
             else False,
-            "pending": claim is not None and claim.pending_work > 0,
+            "guidance": photo_guidance(progress.photos),
+            "doc_types": DOC_TYPES,
+            "pending": progress.pending_work > 0,
+            "reported": request.query_params.get("reported") == "1",
+            "uploaded": request.query_params.get("uploaded"),
+            "problem": problem,
+            "tracking_url": str(request.url_for("track", token=token)),
         },
         principal,
+        status_code,
     )
+
+
+@router.get("/track/{token}", response_class=HTMLResponse, name="track")
+def track(request: Request, store: StoreDep, token: str) -> HTMLResponse:
+    return _track_page(request, store, token)
+
+
+async def _track_upload(
+    request: Request,
+    store: StoreDep,
+    blobs: BlobsDep,
+    settings: SettingsDep,
+    token: str,
+    kind: str,
+) -> Response:
+    """Uploads through `POST /v1/track/{token}/photos` or `.../documents`: the token reaches
+    its own claim only."""
+    lang = choose_lang(request)
+    files, fields = await _files(request, "files")
+    if not files:
+        return _track_page(request, store, token, 422, message("no_files", lang))
+    doc_type = fields.get("doc_type") or None
+    if kind == "documents" and doc_type is not None and doc_type not in DOC_TYPES:
+        return _track_page(request, store, token, 422, f"unknown document type {doc_type!r}")
+    try:
+        out = await run_in_threadpool(
+            api.track_upload, kind, token, files, store, blobs, settings, doc_type
+        )
+    except NotFoundError:
+        return error_page(
+            request, 404, message("not_found", lang), principal_from_cookie(request, store)
+        )
+    except ClaimsError as exc:
+        return _track_page(request, store, token, error_status(exc), str(exc))
+    return RedirectResponse(f"/track/{token}?uploaded={out.queued}", status_code=303)
+
+
+@router.post("/track/{token}/photos", response_model=None)
+async def track_photos(
+    request: Request, store: StoreDep, blobs: BlobsDep, settings: SettingsDep, token: str
+) -> Response:
+    """Photos by tracking link (checked, stored, queued for the model)."""
+    return await _track_upload(request, store, blobs, settings, token, "photos")
+
+
+@router.post("/track/{token}/documents", response_model=None)
+async def track_documents(
+    request: Request, store: StoreDep, blobs: BlobsDep, settings: SettingsDep, token: str
+) -> Response:
+    """Documents by tracking link (read by OCR in the background)."""
+    return await _track_upload(request, store, blobs, settings, token, "documents")

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from autoclaim.claims.store import ClaimFilter, NewClaim
+from autoclaim.claims.principals import tracking_link_holder
+from autoclaim.claims.store import ClaimFilter, ClaimSort, NewClaim
 from autoclaim.claims.workflow import ClaimStatus
-from autoclaim.service.deps import EstimatorDep, PrincipalDep, StaffDep, StoreDep
+from autoclaim.service.deps import (
+    EstimatorDep,
+    PrincipalDep,
+    ReporterDep,
+    StaffDep,
+    StoreDep,
+)
+from autoclaim.service.routers.ids import ClaimId
 from autoclaim.service.schemas import (
     ClaimCreate,
     ClaimCreated,
@@ -17,6 +26,7 @@ from autoclaim.service.schemas import (
     ClaimSummary,
     ErrorOut,
     RecomputeOut,
+    SortKey,
 )
 from autoclaim.service.views import checklist, claim_out, next_steps
 
@@ -46,20 +56,25 @@ IdempotencyKey = Annotated[
     response_model=ClaimCreated,
     responses={
         **ERRORS,
+        401: {"model": ErrorOut, "description": "Unknown or revoked API key (none is fine)"},
         409: {"model": ErrorOut, "description": "Key reused, other body"},
         422: {"model": ErrorOut, "description": "Malformed body or unknown vehicle class"},
     },
 )
 def report_claim(
     body: ClaimCreate,
-    principal: PrincipalDep,
+    principal: ReporterDep,
     store: StoreDep,
     estimator: EstimatorDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ClaimCreated:
     """First notice of loss (报案): opens a claim and says what to send next. An unknown
-    `vehicle_class` is refused (422) with the price book's classes."""
+    `vehicle_class` is refused (422) with the price book's classes.
+
+    Without an `X-API-Key` this is a public report (a claimant on a phone): the claim has no
+    owner key, and its `tracking_token` is the only way back to it — it reaches that claim's
+    progress and evidence uploads under `/v1/track/{token}` and nothing else."""
     estimator.book.resolve_vehicle_class(body.vehicle_class)
     new = NewClaim(
         **body.model_dump(exclude={"reporter", "payee", "third_parties"}),
@@ -70,7 +85,8 @@ def report_claim(
     claim_id, created = store.create_claim(principal, new, idempotency_key)
     if not created:
         response.status_code = status.HTTP_200_OK
-    record = store.get_claim(principal, claim_id)
+    reader = tracking_link_holder(claim_id) if principal.keyless else principal
+    record = store.get_claim(reader, claim_id)
     missing = [i.name for i in checklist(record) if i.required and not i.received]
     return ClaimCreated(
         id=claim_id,
@@ -91,12 +107,25 @@ def list_claims(
     has_flags: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    sort: Annotated[
+        SortKey,
+        Query(
+            description="created (report time), age (time since report; desc = oldest "
+            "first), amount (estimate total in force; claims without one last), flags "
+            "(flag count), status (workflow order)."
+        ),
+    ] = "created",
+    order: Annotated[Literal["asc", "desc"], Query(description="desc: largest first.")] = "desc",
 ) -> ClaimPage:
-    """Claims newest first; claimants see only their own."""
+    """One page of the claim queue (default newest first), filtered and sorted by the
+    database, so every page follows the same order; claimants see only their own."""
     filters = ClaimFilter(
         status=status_.value if status_ else None, fast_track=fast_track, has_flags=has_flags
     )
-    rows, total = store.list_claims(principal, filters, limit, offset)
+    rows, total = store.list_claims(
+        principal, filters, limit, offset, ClaimSort(sort, order == "desc")
+    )
+    now = datetime.now(UTC)
     return ClaimPage(
         items=[
             ClaimSummary(
@@ -105,6 +134,8 @@ def list_claims(
                 plate=c.plate,
                 created_at=c.created_at,
                 updated_at=c.updated_at,
+                age_seconds=max(0, int((now - c.created_at).total_seconds())),
+                amount=f"{c.amount:.2f}" if c.amount is not None else None,
                 fast_track=c.fast_track,
                 flag_count=c.flag_count,
             )
@@ -113,11 +144,13 @@ def list_claims(
         total=total,
         limit=limit,
         offset=offset,
+        sort=sort,
+        order=order,
     )
 
 
 @router.get("/{claim_id}", response_model=ClaimOut, responses=ERRORS)
-def get_claim(claim_id: str, principal: PrincipalDep, store: StoreDep) -> Response:
+def get_claim(claim_id: ClaimId, principal: PrincipalDep, store: StoreDep) -> Response:
     """The claim with damages, document fields, estimate, flags, materials and timeline."""
     record = store.get_claim(principal, claim_id)
     body = claim_out(record, masked=not principal.is_staff)
@@ -131,7 +164,7 @@ def get_claim(claim_id: str, principal: PrincipalDep, store: StoreDep) -> Respon
     response_model=RecomputeOut,
     responses={**ERRORS, 409: {"model": ErrorOut, "description": "Claim closed"}},
 )
-def recompute_estimate(claim_id: str, principal: StaffDep, store: StoreDep) -> RecomputeOut:
+def recompute_estimate(claim_id: ClaimId, principal: StaffDep, store: StoreDep) -> RecomputeOut:
     """Queue a new estimate; failed photo or document work is retried first."""
     retried = store.request_estimate(principal, claim_id)
     return RecomputeOut(claim_id=claim_id, queued=True, retried_failed_work=retried)

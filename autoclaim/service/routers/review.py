@@ -12,6 +12,7 @@ from autoclaim.claims.store import ClaimStore, LineOverride
 from autoclaim.claims.workflow import ClaimStatus, allowed_targets
 from autoclaim.service.deps import PrincipalDep, StoreDep
 from autoclaim.service.routers.claims import ERRORS
+from autoclaim.service.routers.ids import ClaimId
 from autoclaim.service.schemas import (
     REVIEW_EXAMPLES,
     ApproveAction,
@@ -54,7 +55,7 @@ def _approve(store: ClaimStore, principal: Principal, claim_id: str, a: ApproveA
     responses={**ERRORS, 409: {"model": ErrorOut, "description": "Invalid state change"}},
 )
 def review_claim(
-    claim_id: str,
+    claim_id: ClaimId,
     action: Annotated[ReviewAction, Body(openapi_examples=REVIEW_EXAMPLES)],
     principal: PrincipalDep,
     store: StoreDep,

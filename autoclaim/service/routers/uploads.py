@@ -14,6 +14,7 @@ from autoclaim.claims.store import NewDocument, NewPhoto
 from autoclaim.estimate.phash import dhash
 from autoclaim.service.deps import BlobsDep, PrincipalDep, SettingsDep, StoreDep
 from autoclaim.service.routers.claims import ERRORS
+from autoclaim.service.routers.ids import ClaimId, DocumentId, PhotoId
 from autoclaim.service.schemas import ErrorOut, UploadOut
 
 router = APIRouter(prefix="/v1/claims", tags=["evidence"])
@@ -63,7 +64,7 @@ def _store_blobs(blobs: BlobStore, payloads: list[bytes]) -> list[str]:
     responses=UPLOAD_ERRORS,
 )
 def upload_photos(
-    claim_id: str,
+    claim_id: ClaimId,
     files: Annotated[list[UploadFile], File(description="Damage photos (JPEG, PNG, WebP, HEIC)")],
     principal: PrincipalDep,
     store: StoreDep,
@@ -108,7 +109,7 @@ def upload_photos(
     responses=UPLOAD_ERRORS,
 )
 def upload_documents(
-    claim_id: str,
+    claim_id: ClaimId,
     files: Annotated[list[UploadFile], File(description="Licences, invoices (PDF or images)")],
     principal: PrincipalDep,
     store: StoreDep,
@@ -158,7 +159,7 @@ def _file_response(blobs: BlobStore, sha256: str, content_type: str, filename: s
     responses={**ERRORS, 200: {"content": {"image/jpeg": {}}, "description": "The photo"}},
 )
 def photo_content(
-    claim_id: str, photo_id: str, principal: PrincipalDep, store: StoreDep, blobs: BlobsDep
+    claim_id: ClaimId, photo_id: PhotoId, principal: PrincipalDep, store: StoreDep, blobs: BlobsDep
 ) -> Response:
     """The photo as uploaded (for the adjuster's review)."""
     return _file_response(blobs, *store.evidence_file(principal, claim_id, "photo", photo_id))
@@ -170,7 +171,11 @@ def photo_content(
     responses={**ERRORS, 200: {"content": {"application/pdf": {}}, "description": "The file"}},
 )
 def document_content(
-    claim_id: str, document_id: str, principal: PrincipalDep, store: StoreDep, blobs: BlobsDep
+    claim_id: ClaimId,
+    document_id: DocumentId,
+    principal: PrincipalDep,
+    store: StoreDep,
+    blobs: BlobsDep,
 ) -> Response:
     """The document as uploaded."""
     return _file_response(blobs, *store.evidence_file(principal, claim_id, "document", document_id))

@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from autoclaim.claims.models import WebhookSubscription
 from autoclaim.service.deps import AdminDep, StoreDep
 from autoclaim.service.routers.claims import ERRORS
+from autoclaim.service.routers.ids import SubscriptionId
 from autoclaim.service.schemas import DeliveryOut, WebhookCreate, WebhookOut
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
@@ -35,13 +36,15 @@ def list_webhooks(_admin: AdminDep, store: StoreDep) -> list[WebhookOut]:
 
 
 @router.delete("/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-def delete_webhook(subscription_id: str, _admin: AdminDep, store: StoreDep) -> None:
+def delete_webhook(subscription_id: SubscriptionId, _admin: AdminDep, store: StoreDep) -> None:
     """Stop deliveries to a subscription (its history is kept)."""
     store.delete_subscription(subscription_id)
 
 
 @router.get("/{subscription_id}/deliveries", response_model=list[DeliveryOut], responses=ERRORS)
-def list_deliveries(subscription_id: str, _admin: AdminDep, store: StoreDep) -> list[DeliveryOut]:
+def list_deliveries(
+    subscription_id: SubscriptionId, _admin: AdminDep, store: StoreDep
+) -> list[DeliveryOut]:
     return [
         DeliveryOut(
             id=d.id,
