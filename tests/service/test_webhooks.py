@@ -72,5 +72,11 @@ def test_events_are_delivered_signed_and_retried(
     event = json.loads(body)
     assert (event["claim_id"], event["kind"]) == (claim_id, "claim_reported")
     assert receiver.attempts == 3  # two 500s, then delivered
-    deliveries = api.get(f"/v1/webhooks/{created.json()['id']}/deliveries", headers=admin).json()
+    # The receiver answers before the dispatcher records the outcome: wait for the record.
+    url = f"/v1/webhooks/{created.json()['id']}/deliveries"
+    deadline = time.monotonic() + 15
+    deliveries = api.get(url, headers=admin).json()
+    while deliveries[0]["status"] != "delivered" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        deliveries = api.get(url, headers=admin).json()
     assert deliveries[0]["status"] == "delivered" and deliveries[0]["attempts"] == 3
