@@ -22,6 +22,7 @@ from PIL import Image
 from autoclaim.ocr.errors import OcrEngineError
 
 Box = tuple[int, int, int, int]
+Quad = tuple[tuple[float, float], ...]  # a detected line's four corners, clockwise from top left
 Language = Literal["eng", "chi_sim"]
 EngineName = Literal["tesseract", "rapidocr", "combined"]
 ENGINE_NAMES: tuple[EngineName, ...] = ("tesseract", "rapidocr", "combined")
@@ -45,6 +46,7 @@ class OcrLine:
     confidence: float
     words: tuple[OcrWord, ...] = ()
     upside_down: bool = False  # the engine's line classifier saw it rotated by 180 degrees
+    quad: Quad = ()  # the detector's corners (RapidOCR), for turning the page without re-reading
 
     @property
     def height(self) -> int:
@@ -206,10 +208,12 @@ class RapidOcrEngine:
             text, score = str(rec[0]).strip(), float(rec[1])
             if not text or score < self.min_score:
                 continue
-            x0, y0, x1, y1 = _box_from_points(np.asarray(points) / scale)
+            corners = np.asarray(points, dtype=np.float64).reshape(-1, 2) / scale
+            x0, y0, x1, y1 = _box_from_points(corners)
             box = (max(0, x0), max(0, y0), min(image.width, x1), min(image.height, y1))
             flipped = label == "180" and float(cls_score) >= 0.9
-            lines.append(OcrLine(text, box, score, upside_down=flipped))
+            quad = tuple((float(x), float(y)) for x, y in corners)
+            lines.append(OcrLine(text, box, score, upside_down=flipped, quad=quad))
         return OcrPage(lines, image.width, image.height, self.name, skew_deg=skew)
 
 
