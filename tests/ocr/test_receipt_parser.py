@@ -214,3 +214,14 @@ def test_address_line_running_into_the_phone_number_keeps_the_address_part() -> 
     ]
     address = parse_receipt(layout(rows)).fields["address"].value
     assert address == "NO.1, JALAN PERMAS 10/5, BANDAR BARU PERMAS JAYA 81750 JOHOR BAHRU, JOHOR"
+
+
+def test_bracket_before_a_tax_number_is_not_part_of_the_address() -> None:
+    rows = [
+        ["KEDAI MAJU JAYA SDN BHD"],
+        ["LOT 1851-A, JALAN KPB 6,"],
+        ["43300 SERI KEMBANGAN, SELANGOR"],
+        ["(GST REG NO: 000306020352)"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "LOT 1851-A, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR"

@@ -448,8 +448,10 @@ def _without_date(text: str) -> str:
 
 
 def _address_tail(text: str) -> str:
-    """Text before a stop word on an address line, without the separators before it."""
-    return text.rstrip(" ,;:/|-")
+    """Text before a stop word on an address line, without the separators before it; empty
+    when it is only a bracket or a few stray characters."""
+    text = text.rstrip(" ,;:/|-(")
+    return text if sum(c.isalnum() for c in text) >= 3 else ""
 
 
 def find_date(lines: list[OcrLine]) -> tuple[str, date, OcrLine] | None:
