@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -225,3 +226,15 @@ def test_bracket_before_a_tax_number_is_not_part_of_the_address() -> None:
     ]
     address = parse_receipt(layout(rows)).fields["address"].value
     assert address == "LOT 1851-A, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR"
+
+
+def test_seller_cut_into_two_boxes_on_one_row_is_joined() -> None:
+    rows = [
+        ["SWC ENTERPRISE", "SDN BHD"],
+        ["(1125830-V)"],
+        ["5-7, JALAN MAHAGONI 7/1"],
+        ["44300 BATANG KALI, SELANGOR"],
+    ]
+    lines = layout(rows)
+    lines[1] = replace(lines[1], box=(lines[1].box[0], lines[1].box[1] - 2, *lines[1].box[2:]))
+    assert parse_receipt(lines).fields["seller"].value == "SWC ENTERPRISE SDN BHD"

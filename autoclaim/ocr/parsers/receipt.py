@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from autoclaim.ocr.engines import OcrLine
-from autoclaim.ocr.layout import right_of, rows, union_box
+from autoclaim.ocr.layout import right_of, rows, same_row, union_box
 from autoclaim.ocr.types import CheckResult, FieldReading, LineItem
 
 MONTHS = {
@@ -621,9 +621,19 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
     if seller_i is None:
         fields["seller"] = FieldReading.missing("seller")
     else:
-        used = [lines[seller_i]]
-        if COMPANY_SUFFIX_ONLY.match(lines[seller_i].text) and seller_i > 0:
-            used.insert(0, lines[seller_i - 1])  # name on one line, SDN BHD on the next
+        # The detector may cut one printed line in two boxes (SWC ENTERPRISE | SDN BHD).
+        used = sorted(
+            (
+                ln
+                for ln in lines[max(0, seller_i - 3) : seller_i + 4]
+                if same_row(ln, lines[seller_i])
+            ),
+            key=lambda ln: ln.box[0],
+        )
+        first_i = min(lines.index(ln) for ln in used)
+        joined = " ".join(ln.text for ln in used)
+        if COMPANY_SUFFIX_ONLY.match(joined) and first_i > 0:
+            used.insert(0, lines[first_i - 1])  # name on one line, SDN BHD on the next
         raw = " ".join(_clean(ln.text) for ln in used)
         text = tidy_company(TRAILING_REG_NO.sub("", raw).strip() or raw)
         fields["seller"] = _field("seller", fix_confusables(text.upper()), raw, used)
