@@ -388,9 +388,9 @@ def find_address(lines: list[OcrLine], seller: int | None) -> list[OcrLine]:
     """The block of lines under the seller, up to a phone, tax id or title line.
 
     The block starts at the first line that looks like an address (a number or a street
-    word), skipping registration numbers and a date printed under the name. After the
-    postcode line, lines go on belonging to it (city, state, a branch or mall name) until
-    a stop line; a line that runs into TEL/GST/... keeps the part before it.
+    word), skipping registration numbers and a date printed under the name, and ends with
+    the postcode line plus at most one line after it (`_ends_address`); a line that runs
+    into TEL/GST/... keeps the part before it.
     """
     start = 0 if seller is None else seller + 1
     block: list[OcrLine] = []
