@@ -22,6 +22,7 @@ import argparse
 import io
 import json
 import pickle
+import resource
 import statistics
 import sys
 import time
@@ -52,16 +53,25 @@ class Readings:
     tesseract: list[OcrLine]
     combined: list[OcrLine]
     seconds: dict[str, float]
+    cpu_seconds: dict[str, float] | None = None  # CPU time, Tesseract's subprocess included
+
+
+def cpu_now() -> float:
+    """CPU seconds used so far by this process and its finished children (Tesseract): a
+    cost that does not grow with the machine's load the way wall time does."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def read_page(
     reader: DocumentReader, data: bytes, name: str, language: Language, tesseract: bool = True
 ) -> Readings:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_now()
     page = load_document(data, name).pages[0]
     text = reader.page_text(page.image, page.text_lines)
-    rapid_s = time.perf_counter() - started
-    started = time.perf_counter()
+    rapid_s, rapid_cpu = time.perf_counter() - started, cpu_now() - cpu
+    started, cpu = time.perf_counter(), cpu_now()
     tess_lines: list[OcrLine] = []
     if tesseract:
         try:
@@ -69,6 +79,7 @@ def read_page(
         except OcrEngineError as exc:  # counted as a page Tesseract could not read
             print(f"{name}: {exc}", file=sys.stderr)
     tess_s = time.perf_counter() - started if tesseract else float("nan")
+    tess_cpu = cpu_now() - cpu if tesseract else float("nan")
     started = time.perf_counter()
     words = [w for line in tess_lines for w in line.words]
     combined = merge_spacing(text.lines, words) if language == "eng" else text.lines
@@ -78,6 +89,7 @@ def read_page(
         tess_lines,
         combined,
         {"rapidocr": rapid_s, "tesseract": tess_s, "combined": rapid_s + tess_s + merge_s},
+        {"rapidocr": rapid_cpu, "tesseract": tess_cpu, "combined": rapid_cpu + tess_cpu + merge_s},
     )
 
 
@@ -135,12 +147,25 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def cpu_summary(values: list[float]) -> dict[str, float]:
+    """Median and p90 CPU seconds per page (readings cached before CPU was recorded have
+    none)."""
+    values = [v for v in values if v == v]  # NaN: engine not run on that page
+    if not values:
+        return {}
+    return {
+        "median_cpu_s": round(statistics.median(values), 2),
+        "p90_cpu_s": round(percentile(values, 0.9), 2),
+    }
+
+
 def bench_receipts(
     reader: DocumentReader, folder: Path, limit: int | None, cache: Path | None, offset: int = 0
 ) -> dict[str, object]:
     images = sorted((folder / "images").glob("*.jpg"))[offset:][:limit]
     stats: dict[str, dict[str, list[int]]] = {e: defaultdict(lambda: [0, 0, 0]) for e in ENGINES}
     times: dict[str, list[float]] = defaultdict(list)
+    cpu: dict[str, list[float]] = defaultdict(list)
     failures: dict[str, list[str]] = defaultdict(list)
     for n, path in enumerate(images, 1):
         truth = json.loads((folder / "keys" / f"{path.stem}.json").read_text())
@@ -154,6 +179,8 @@ def bench_receipts(
             started = time.perf_counter()
             fields = parse_lines("receipt", lines_for(readings, engine)).fields
             times[engine].append(readings.seconds[engine] + time.perf_counter() - started)
+            if readings.cpu_seconds is not None:
+                cpu[engine].append(readings.cpu_seconds[engine])
             for key, name in SROIE_FIELDS.items():
                 value = fields[name].value
                 ok = sroie_match(key, str(truth.get(key, "")), value)
@@ -179,6 +206,7 @@ def bench_receipts(
             "f1": round(f1, 3),
             "median_s": round(statistics.median(times[engine]), 2),
             "p90_s": round(percentile(times[engine], 0.9), 2),
+            **cpu_summary(cpu[engine]),
         }
     result["failures_combined"] = failures
     return result
@@ -193,6 +221,7 @@ def bench_synthetic(
         e: defaultdict(lambda: defaultdict(lambda: [0, 0])) for e in ENGINES
     }
     times: dict[str, list[float]] = defaultdict(list)
+    cpu: dict[str, list[float]] = defaultdict(list)
     classified = [0, 0]
     failures: dict[str, list[str]] = defaultdict(list)
     for i, doc in enumerate(generate_set(n, seed, degrade=True)):
@@ -224,6 +253,12 @@ def bench_synthetic(
                 engine if engine != "combined" or language == "eng" else "rapidocr"
             ]
             times[engine].append(ocr_s + time.perf_counter() - started)
+            if readings.cpu_seconds is not None:
+                cpu[engine].append(
+                    readings.cpu_seconds[
+                        engine if engine != "combined" or language == "eng" else "rapidocr"
+                    ]
+                )
             for name, truth in doc.truth.items():
                 got = fields.get(name)
                 ok = got is not None and got.value == truth
@@ -258,6 +293,7 @@ def bench_synthetic(
             "per_type": per_type,
             "median_s": round(statistics.median(times[engine]), 2) if times[engine] else None,
             "p90_s": round(percentile(times[engine], 0.9), 2) if times[engine] else None,
+            **cpu_summary(cpu[engine]),
         }
     result["failures_rapidocr"] = failures
     return result

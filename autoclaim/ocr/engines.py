@@ -22,6 +22,7 @@ from PIL import Image
 from autoclaim.ocr.errors import OcrEngineError
 
 Box = tuple[int, int, int, int]
+Quad = tuple[tuple[float, float], ...]  # a detected line's four corners, clockwise from top left
 Language = Literal["eng", "chi_sim"]
 EngineName = Literal["tesseract", "rapidocr", "combined"]
 ENGINE_NAMES: tuple[EngineName, ...] = ("tesseract", "rapidocr", "combined")
@@ -45,6 +46,7 @@ class OcrLine:
     confidence: float
     words: tuple[OcrWord, ...] = ()
     upside_down: bool = False  # the engine's line classifier saw it rotated by 180 degrees
+    quad: Quad = ()  # the detector's corners (RapidOCR), for turning the page without re-reading
 
     @property
     def height(self) -> int:
@@ -160,6 +162,12 @@ def _join_cjk(words: list[OcrWord]) -> str:
 _RAPID_LOCK = threading.Lock()
 
 
+# Lines go through the recogniser one at a time: in a batch every crop is padded to the
+# widest one, and receipt lines vary from "1" to a full-width address, so batches of 6
+# (RapidOCR's default) spend about a third of the recogniser's time on padding.
+REC_BATCH = 1
+
+
 @lru_cache(maxsize=1)
 def _rapidocr(threads: int) -> Any:
     """The RapidOCR models, loaded once per process (they ship inside the wheel)."""
@@ -167,7 +175,12 @@ def _rapidocr(threads: int) -> Any:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise OcrEngineError("rapidocr-onnxruntime is not installed") from exc
-    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False)
+    return RapidOCR(
+        intra_op_num_threads=threads,
+        inter_op_num_threads=1,
+        print_verbose=False,
+        rec_batch_num=REC_BATCH,
+    )
 
 
 class RapidOcrEngine:
@@ -206,10 +219,12 @@ class RapidOcrEngine:
             text, score = str(rec[0]).strip(), float(rec[1])
             if not text or score < self.min_score:
                 continue
-            x0, y0, x1, y1 = _box_from_points(np.asarray(points) / scale)
+            corners = np.asarray(points, dtype=np.float64).reshape(-1, 2) / scale
+            x0, y0, x1, y1 = _box_from_points(corners)
             box = (max(0, x0), max(0, y0), min(image.width, x1), min(image.height, y1))
             flipped = label == "180" and float(cls_score) >= 0.9
-            lines.append(OcrLine(text, box, score, upside_down=flipped))
+            quad = tuple((float(x), float(y)) for x, y in corners)
+            lines.append(OcrLine(text, box, score, upside_down=flipped, quad=quad))
         return OcrPage(lines, image.width, image.height, self.name, skew_deg=skew)
 
 

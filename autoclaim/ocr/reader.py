@@ -134,8 +134,7 @@ class DocumentReader:
             notes.append(f"page {index + 1}: upside down, turned by 180 degrees")
         angle = preprocess.deskew_angle(page) if self.deskew else None
         if angle is not None:
-            image = preprocess.rotate(image, angle)
-            page = self.rapid.read(image, "chi_sim")
+            image, page = preprocess.deskew_page(image, page, angle)
             notes.append(f"page {index + 1}: deskewed by {angle:.1f} degrees")
         if not page.lines:
             notes.append(f"page {index + 1}: no text found")

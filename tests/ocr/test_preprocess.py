@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 from autoclaim.ocr.engines import OcrLine, OcrPage
 from autoclaim.ocr.preprocess import (
     deskew_angle,
+    deskew_page,
     improve_contrast,
     page_turned_sideways,
     page_upside_down,
@@ -69,3 +71,33 @@ def test_rotate_quarter_turns_swap_sides() -> None:
     assert rotate(image, 90).size == (100, 300)
     assert rotate(image, 180).size == (300, 100)
     assert rotate(image, 5).size[0] > 300
+
+
+def _dark_centre(image: Image.Image) -> tuple[float, float]:
+    ys, xs = np.nonzero(np.asarray(image.convert("L")) < 128)
+    return float(xs.mean()), float(ys.mean())
+
+
+def test_deskew_moves_line_corners_with_the_image() -> None:
+    """A slanted line's corners land where its pixels land after the page is turned, and
+    its box becomes a level, thin row: no second OCR pass is needed."""
+    image = Image.new("RGB", (800, 600), "white")
+    # a bar from (200, 300) sloping down 6 degrees to the right, 20 px thick
+    slope = np.tan(np.radians(6))
+    quad = ((200.0, 300.0), (600.0, 300 + 400 * slope), (600.0, 320 + 400 * slope), (200.0, 320.0))
+    ImageDraw.Draw(image).polygon(quad, fill="black")
+    line = OcrLine("SLANTED", (200, 300, 600, int(320 + 400 * slope)), 0.9, quad=quad)
+    page = OcrPage([line], 800, 600, "rapidocr", skew_deg=6.0)
+    turned, moved = deskew_page(image, page, deskew_angle(page) or 0.0)
+    x0, y0, x1, y1 = moved.lines[0].box
+    centre_x, centre_y = _dark_centre(turned)
+    assert abs((x0 + x1) / 2 - centre_x) < 2 and abs((y0 + y1) / 2 - centre_y) < 2
+    assert y1 - y0 < 24  # level now: about the bar's thickness, not its slanted extent
+    assert (moved.width, moved.height) == turned.size
+    assert abs(moved.skew_deg) < 1e-9
+
+
+def test_deskew_refuses_lines_without_detector_corners() -> None:
+    page = _page([OcrLine("NO CORNERS", (10, 10, 300, 40), 0.9)], skew=3.0)
+    with pytest.raises(ValueError, match="corners"):
+        deskew_page(Image.new("RGB", (1000, 1000), "white"), page, 3.0)

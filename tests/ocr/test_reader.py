@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from autoclaim.ocr import read_document
+from autoclaim.ocr.engines import Language, OcrPage, RapidOcrEngine
 from autoclaim.ocr.errors import DocumentTooLargeError, EncryptedPdfError, UnreadableDocumentError
 from autoclaim.ocr.reader import DocumentReader
 from tests.ocr.documents import huge_png, image_bytes, text_image, text_pdf
@@ -67,6 +68,34 @@ def test_receipt_image_end_to_end(reader: DocumentReader) -> None:
     reading = reader.read(image_bytes(text_image(RECEIPT, size=26), "JPEG"), "r.jpg")
     assert reading.doc_type == "receipt"
     assert reading.engine == "combined"
+    assert reading.fields["seller"].value == "KEDAI MAJU JAYA SDN BHD"
+    assert reading.fields["date"].value == "2019-03-15"
+    assert reading.fields["total"].value == "9.00"
+
+
+class CountingRapidOcr(RapidOcrEngine):
+    """The real RapidOCR engine, counting full-page passes."""
+
+    def __init__(self) -> None:
+        super().__init__(threads=1)
+        self.passes = 0
+
+    def read(self, image: Image.Image, language: Language = "eng") -> OcrPage:
+        self.passes += 1
+        return super().read(image, language)
+
+
+@pytest.mark.slow
+def test_skewed_receipt_is_levelled_without_a_second_pass() -> None:
+    """The detector's line corners are turned with the page, so one RapidOCR pass serves
+    both the skew estimate and the reading."""
+    reader = DocumentReader("auto", threads=1)
+    counting = CountingRapidOcr()
+    reader.rapid = counting
+    image = text_image(RECEIPT, size=26).rotate(-4, expand=True, fillcolor="white")
+    reading = reader.read(image_bytes(image, "JPEG"), "skewed.jpg")
+    assert any("deskewed" in w for w in reading.warnings)
+    assert counting.passes == 1
     assert reading.fields["seller"].value == "KEDAI MAJU JAYA SDN BHD"
     assert reading.fields["date"].value == "2019-03-15"
     assert reading.fields["total"].value == "9.00"

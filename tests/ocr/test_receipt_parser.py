@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -161,3 +162,79 @@ def test_total_shifted_a_row_by_perspective_is_settled_by_arithmetic() -> None:
         col_width=330,
     )
     assert parse_receipt(lines).fields["total"].value == "467.75"
+
+
+def test_address_skips_a_date_printed_under_the_name() -> None:
+    rows = [
+        ["KEDAI MAJU JAYA SDN BHD"],
+        ["15 MAY 2018 18:43"],
+        ["(867388-U)"],
+        ["12, JALAN MAWAR 3,KAWASAN PERINDUSTRIAN"],
+        ["MELATI,81200 JOHOR BAHRU,JOHOR"],
+        ["TAX INVOICE"],
+    ]
+    fields = parse_receipt(layout(rows)).fields
+    assert fields["address"].value == (
+        "12, JALAN MAWAR 3,KAWASAN PERINDUSTRIAN MELATI,81200 JOHOR BAHRU,JOHOR"
+    )
+    assert fields["date"].value == "2018-05-15"
+
+
+def test_address_goes_on_after_a_postcode_that_ends_its_line() -> None:
+    rows = [
+        ["KEDAI MAJU JAYA SDN BHD"],
+        ["NO: G3, BLK G, JLN PJU 1A/3,"],
+        ["ARA DAMANSARA, 47301"],
+        ["PETALING JAYA, SELANGOR DARUL EHSAN."],
+        ["TEL: 03-7832 6929"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == (
+        "NO: G3, BLK G, JLN PJU 1A/3, ARA DAMANSARA, 47301 PETALING JAYA, SELANGOR DARUL EHSAN."
+    )
+
+
+def test_address_stops_at_a_name_after_the_postcode_line() -> None:
+    rows = [
+        ["KEDAI MAJU JAYA SDN BHD"],
+        ["NO 8, JALAN 7/118B, DESA TUN RAZAK"],
+        ["56000 KUALA LUMPUR"],
+        ["AEON BRANCH OUTLET"],
+        ["TEL: 03-7832 6929"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "NO 8, JALAN 7/118B, DESA TUN RAZAK 56000 KUALA LUMPUR"
+
+
+def test_address_line_running_into_the_phone_number_keeps_the_address_part() -> None:
+    rows = [
+        ["MOONLIGHT CAKE HOUSE SDN BHD"],
+        ["NO.1, JALAN PERMAS 10/5, BANDAR BARU PERMAS JAYA"],
+        ["81750 JOHOR BAHRU, JOHOR, TEL NO.: 07-387 3322"],
+        ["TABLE 3"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "NO.1, JALAN PERMAS 10/5, BANDAR BARU PERMAS JAYA 81750 JOHOR BAHRU, JOHOR"
+
+
+def test_bracket_before_a_tax_number_is_not_part_of_the_address() -> None:
+    rows = [
+        ["KEDAI MAJU JAYA SDN BHD"],
+        ["LOT 1851-A, JALAN KPB 6,"],
+        ["43300 SERI KEMBANGAN, SELANGOR"],
+        ["(GST REG NO: 000306020352)"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "LOT 1851-A, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR"
+
+
+def test_seller_cut_into_two_boxes_on_one_row_is_joined() -> None:
+    rows = [
+        ["SWC ENTERPRISE", "SDN BHD"],
+        ["(1125830-V)"],
+        ["5-7, JALAN MAHAGONI 7/1"],
+        ["44300 BATANG KALI, SELANGOR"],
+    ]
+    lines = layout(rows)
+    lines[1] = replace(lines[1], box=(lines[1].box[0], lines[1].box[1] - 2, *lines[1].box[2:]))
+    assert parse_receipt(lines).fields["seller"].value == "SWC ENTERPRISE SDN BHD"

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from autoclaim.ocr.engines import OcrLine
-from autoclaim.ocr.layout import right_of, rows, union_box
+from autoclaim.ocr.layout import right_of, rows, same_row, union_box
 from autoclaim.ocr.types import CheckResult, FieldReading, LineItem
 
 MONTHS = {
@@ -385,7 +385,13 @@ def find_seller(lines: list[OcrLine]) -> int | None:
 
 
 def find_address(lines: list[OcrLine], seller: int | None) -> list[OcrLine]:
-    """The block of lines under the seller, up to a phone, tax id or title line."""
+    """The block of lines under the seller, up to a phone, tax id or title line.
+
+    The block starts at the first line that looks like an address (a number or a street
+    word), skipping registration numbers and a date printed under the name, and ends with
+    the postcode line plus at most one line after it (`_ends_address`); a line that runs
+    into TEL/GST/... keeps the part before it.
+    """
     start = 0 if seller is None else seller + 1
     block: list[OcrLine] = []
     window = lines[start : start + 9]
@@ -393,18 +399,59 @@ def find_address(lines: list[OcrLine], seller: int | None) -> list[OcrLine]:
         text = ln.text.strip()
         if not block and (REG_LINE.search(text) or REG_NO.match(text.upper().replace(" ", ""))):
             continue  # company registration or tax number under the name
-        if ADDRESS_STOP.search(text) or parse_date(text) or PHONE.match(text):
+        if not block and parse_date(text) and not ADDRESS_START.search(_without_date(text)):
+            continue  # the date printed under the name, before the address
+        stop = ADDRESS_STOP.search(text)
+        if stop and block and _address_tail(text[: stop.start()]):
+            block.append(replace(ln, text=_address_tail(text[: stop.start()])))
+            break  # the address runs into the phone number on the same line
+        if stop or parse_date(text) or PHONE.match(text):
             break
         if not block and not ADDRESS_START.search(text):
             continue  # second line of the name, branch name or slogan
         block.append(ln)
-        if POSTCODE.search(text):
-            # A state or country name alone after the postcode line belongs to the address.
+        postcode = POSTCODE.search(text)
+        if postcode:
             following = window[k + 1].text.strip() if k + 1 < len(window) else ""
-            if following and STATES.match(following) and not ADDRESS_STOP.search(following):
+            if following and _ends_address(following, postcode_last=_ends_with(text, postcode)):
                 block.append(window[k + 1])
             break
     return block
+
+
+STATE_AT_END = re.compile(STATES.pattern.replace("^\\W*(", "\\b(", 1), re.IGNORECASE)
+
+
+def _ends_with(text: str, match: re.Match[str]) -> bool:
+    return not text[match.end() :].strip(" ,.;")
+
+
+def _ends_address(text: str, postcode_last: bool) -> bool:
+    """The line after the postcode line still belongs to the address: a state or country
+    name alone, a city and state (PETALING JAYA, SELANGOR), or any place name when the
+    postcode closed the line before (47301 / PETALING JAYA)."""
+    if ADDRESS_STOP.search(text) or PHONE.match(text) or amounts_in(text) or parse_date(text):
+        return False
+    if STATES.match(text):
+        return True
+    letters = sum(c.isalpha() for c in text)
+    if letters < 4 or re.search(r"\d", text):
+        return False
+    return postcode_last or bool(STATE_AT_END.search(text))
+
+
+def _without_date(text: str) -> str:
+    """The text with its date and time of day taken out."""
+    found = parse_date(text)
+    text = text.replace(found[0], " ") if found else text
+    return re.sub(r"\d{1,2}\s?:\s?\d{2}(\s?:\s?\d{2})?(\s?[AP]\.?M\.?)?", " ", text, flags=re.I)
+
+
+def _address_tail(text: str) -> str:
+    """Text before a stop word on an address line, without the separators before it; empty
+    when it is only a bracket or a few stray characters."""
+    text = text.rstrip(" ,;:/|-(")
+    return text if sum(c.isalnum() for c in text) >= 3 else ""
 
 
 def find_date(lines: list[OcrLine]) -> tuple[str, date, OcrLine] | None:
@@ -574,9 +621,19 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
     if seller_i is None:
         fields["seller"] = FieldReading.missing("seller")
     else:
-        used = [lines[seller_i]]
-        if COMPANY_SUFFIX_ONLY.match(lines[seller_i].text) and seller_i > 0:
-            used.insert(0, lines[seller_i - 1])  # name on one line, SDN BHD on the next
+        # The detector may cut one printed line in two boxes (SWC ENTERPRISE | SDN BHD).
+        used = sorted(
+            (
+                ln
+                for ln in lines[max(0, seller_i - 3) : seller_i + 4]
+                if same_row(ln, lines[seller_i])
+            ),
+            key=lambda ln: ln.box[0],
+        )
+        first_i = min(lines.index(ln) for ln in used)
+        joined = " ".join(ln.text for ln in used)
+        if COMPANY_SUFFIX_ONLY.match(joined) and first_i > 0:
+            used.insert(0, lines[first_i - 1])  # name on one line, SDN BHD on the next
         raw = " ".join(_clean(ln.text) for ln in used)
         text = tidy_company(TRAILING_REG_NO.sub("", raw).strip() or raw)
         fields["seller"] = _field("seller", fix_confusables(text.upper()), raw, used)
