@@ -58,6 +58,7 @@ class Worker:
         self.threads = threads
         self.lease_seconds = lease_seconds
         self._wake = threading.Condition()
+        self._woken = False
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._counts = threading.Lock()
@@ -83,6 +84,7 @@ class Worker:
 
     def wake(self) -> None:
         with self._wake:
+            self._woken = True
             self._wake.notify_all()
 
     def enqueue(self) -> None:
@@ -98,7 +100,11 @@ class Worker:
                 did_work = False
             if not did_work and not self._stop.is_set():
                 with self._wake:
-                    self._wake.wait(self.poll_seconds)
+                    # Work enqueued while run_once looked (and found nothing) set the flag:
+                    # look again at once instead of sleeping through its wake-up.
+                    if not self._woken:
+                        self._wake.wait(self.poll_seconds)
+                    self._woken = False
 
     def _count(self, processed: int = 0, failed: int = 0) -> None:
         with self._counts:

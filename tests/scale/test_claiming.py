@@ -151,3 +151,48 @@ def test_a_batch_longer_than_its_lease_keeps_it(
     assert taken_over == []
     assert worker.processed == 2
     assert _events(store, "photos_assessed") == 1
+
+
+class _RacingWorker(Worker):
+    """Its first look at the queue finds nothing, and work arrives (with its wake-up call)
+    before the thread goes to sleep: the window where a wake-up can be lost."""
+
+    def __init__(self, *args: object, arrive: threading.Event, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.arrive = arrive
+        self.looks = 0
+
+    def run_once(self) -> int:
+        self.looks += 1
+        if self.looks == 1:
+            self.arrive.set()  # the uploader enqueues now and calls enqueue()
+            time.sleep(0.2)
+            return 0
+        return super().run_once()
+
+
+def test_work_enqueued_while_the_worker_looks_is_not_left_until_the_next_poll(
+    store: FencedClaimStore, blobs: FileBlobStore
+) -> None:
+    arrive = threading.Event()
+    worker = _RacingWorker(
+        store,
+        blobs,
+        StatsAssessor(),
+        PngTextReader(),
+        ClaimEstimator(store),
+        threads=1,
+        poll_seconds=30.0,
+        arrive=arrive,
+    )
+    worker.start()
+    try:
+        assert arrive.wait(5)
+        _claim_with_photos(store, blobs, 1, seed=3)
+        worker.enqueue()
+        deadline = time.monotonic() + 5
+        while worker.processed == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert worker.processed >= 1, "the wake-up was lost: the work waited for the next poll"
+    finally:
+        worker.stop()
