@@ -131,20 +131,22 @@ def test_a_batch_longer_than_its_lease_keeps_it(
     store: FencedClaimStore, blobs: FileBlobStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _claim_with_photos(store, blobs, 2, seed=1)
-    monkeypatch.setenv(DELAY_ENV, "1.5")  # the model takes three leases
+    # The model takes three leases; leases of 2 s leave the heartbeat (every 2/3 s) room on a
+    # loaded machine, where a 0.5 s lease lapsed before the heartbeat thread got the CPU.
+    monkeypatch.setenv(DELAY_ENV, "6")
     worker = Worker(
         store,
         blobs,
         DelayedStatsAssessor(),
         PngTextReader(),
         ClaimEstimator(store),
-        lease_seconds=0.5,
+        lease_seconds=2.0,
     )
     running = threading.Thread(target=worker.run_once)
     running.start()
     taken_over: list[WorkItem] = []
     while running.is_alive():
-        others = claim_work(store, batch_size=8, lease_seconds=0.5)  # another worker tries
+        others = claim_work(store, batch_size=8, lease_seconds=2.0)  # another worker tries
         taken_over += [i for i in others if i.kind == "assess_photo"]
         time.sleep(0.05)
     running.join()
