@@ -3,14 +3,10 @@ one dispatcher only, a lapsed lease is taken over, and a late outcome is refused
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -22,40 +18,13 @@ from autoclaim.claims.models import WebhookDelivery, utcnow
 from autoclaim.claims.principals import Role
 from autoclaim.claims.webhooks import WebhookDispatcher
 from tests.claims.factories import new_claim
-
-
-class Receiver:
-    """A real HTTP endpoint that records each delivered event id (slowly, so dispatchers
-    racing for the same delivery would overlap)."""
-
-    def __init__(self, delay_s: float) -> None:
-        self.event_ids: list[int] = []
-        self._lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                time.sleep(delay_s)
-                with receiver._lock:
-                    receiver.event_ids.append(int(json.loads(body)["event_id"]))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+from tests.webhook_receiver import WebhookReceiver, running
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver(delay_s=0.02)
-    thread = threading.Thread(target=r.server.serve_forever, daemon=True)
-    thread.start()
-    yield r
-    r.server.shutdown()
+def receiver() -> Iterator[WebhookReceiver]:
+    with running(WebhookReceiver(delay_s=0.02)) as r:
+        yield r
 
 
 def _report_claims(store: FencedClaimStore, url: str, count: int) -> None:
@@ -73,7 +42,7 @@ def _replica_store(store: FencedClaimStore) -> FencedClaimStore:
 
 
 def test_two_dispatchers_deliver_each_event_once(
-    store: FencedClaimStore, receiver: Receiver
+    store: FencedClaimStore, receiver: WebhookReceiver
 ) -> None:
     events = 40
     _report_claims(store, receiver.url, events)

@@ -3,57 +3,25 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from autoclaim.claims.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from tests.service.test_flow import FNOL
-
-
-class Receiver:
-    """A real HTTP endpoint that fails its first `fail_first` requests with 500."""
-
-    def __init__(self, fail_first: int) -> None:
-        self.fail_first = fail_first
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        self.attempts = 0
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.attempts += 1
-                if receiver.attempts <= receiver.fail_first:
-                    self.send_response(500)
-                else:
-                    receiver.received.append((dict(self.headers), body))
-                    self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+from tests.webhook_receiver import WebhookReceiver, running
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver(fail_first=2)
-    thread = threading.Thread(target=r.server.serve_forever, daemon=True)
-    thread.start()
-    yield r
-    r.server.shutdown()
+def receiver() -> Iterator[WebhookReceiver]:
+    with running(WebhookReceiver(fail_first=2)) as r:
+        yield r
 
 
 def test_events_are_delivered_signed_and_retried(
-    api: TestClient, admin: dict[str, str], claimant: dict[str, str], receiver: Receiver
+    api: TestClient, admin: dict[str, str], claimant: dict[str, str], receiver: WebhookReceiver
 ) -> None:
     created = api.post("/v1/webhooks", json={"url": receiver.url}, headers=admin)
     assert created.status_code == 201
