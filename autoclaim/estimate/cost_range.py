@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import accumulate
 
+from autoclaim.data.taxonomy import DAMAGE_TYPES, SEVERITIES
 from autoclaim.estimate.costing import to_fen
-from autoclaim.estimate.inputs import DAMAGE_TYPES, SEVERITIES
 from autoclaim.estimate.merge import PartEvidence
 from autoclaim.estimate.price_book import RangePolicy
 

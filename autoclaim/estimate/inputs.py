@@ -16,19 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal, get_args
 
+from autoclaim.data.taxonomy import DAMAGE_TYPES, SEVERITIES
+from autoclaim.data.taxonomy import PARTS as PART_CLASSES
 from autoclaim.estimate.errors import EstimateInputError
-
-PART_CLASSES: tuple[str, ...] = (
-    "Bonnet",
-    "Bumper",
-    "Dickey",
-    "Door",
-    "Fender",
-    "Light",
-    "Windshield",
-)
-DAMAGE_TYPES: tuple[str, ...] = ("dent", "scratch", "broken")
-SEVERITIES: tuple[str, ...] = ("minor", "moderate", "severe")
 
 Stage = Literal[
     "reported", "surveying", "assessed", "repairing", "under_review", "paid", "rejected", "closed"

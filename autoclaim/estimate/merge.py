@@ -19,13 +19,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from autoclaim.estimate.inputs import (
-    DAMAGE_TYPES,
-    PART_CLASSES,
-    SEVERITIES,
-    PhotoEvidence,
-    Region,
-)
+from autoclaim.data.taxonomy import DAMAGE_TYPES, SEVERITIES
+from autoclaim.data.taxonomy import PARTS as PART_CLASSES
+from autoclaim.estimate.inputs import PhotoEvidence, Region
 
 # Ties between equally probable outcomes go to the costlier reading (conservative).
 DAMAGE_TIE_ORDER: tuple[str, ...] = ("broken", "dent", "scratch")

@@ -18,8 +18,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal, cast, get_args
 
+from autoclaim.data.taxonomy import DAMAGE_TYPES, SEVERITIES
+from autoclaim.data.taxonomy import PARTS as PART_CLASSES
 from autoclaim.estimate.errors import PriceBookError, UnknownVehicleClassError
-from autoclaim.estimate.inputs import DAMAGE_TYPES, PART_CLASSES, SEVERITIES
 
 Operation = Literal["repair", "replace", "paint"]
 OPERATIONS: tuple[str, ...] = get_args(Operation)

@@ -19,6 +19,20 @@ DOC_TYPES: tuple[DocType, ...] = (
 FieldStatus = Literal["valid", "invalid", "unchecked", "missing"]
 
 # Canonical field names per document type (the contract with estimate and claims).
+# VAT and repair invoices share the 增值税发票 fields; a repair invoice adds the vehicle.
+INVOICE_FIELDS: tuple[str, ...] = (
+    "invoice_code",
+    "invoice_no",
+    "date",
+    "buyer",
+    "buyer_tax_id",
+    "seller",
+    "seller_tax_id",
+    "amount",
+    "tax",
+    "total",
+    "total_capital",
+)
 FIELD_NAMES: dict[DocType, tuple[str, ...]] = {
     "vehicle_licence": (
         "plate",
@@ -44,34 +58,8 @@ FIELD_NAMES: dict[DocType, tuple[str, ...]] = {
         "valid_from",
         "valid_until",
     ),
-    "vat_invoice": (
-        "invoice_code",
-        "invoice_no",
-        "date",
-        "buyer",
-        "buyer_tax_id",
-        "seller",
-        "seller_tax_id",
-        "amount",
-        "tax",
-        "total",
-        "total_capital",
-    ),
-    "repair_invoice": (
-        "invoice_code",
-        "invoice_no",
-        "date",
-        "buyer",
-        "buyer_tax_id",
-        "seller",
-        "seller_tax_id",
-        "amount",
-        "tax",
-        "total",
-        "total_capital",
-        "plate",
-        "vin",
-    ),
+    "vat_invoice": INVOICE_FIELDS,
+    "repair_invoice": (*INVOICE_FIELDS, "plate", "vin"),
     "receipt": ("seller", "date", "address", "total"),
     "unknown": (),
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 from fastapi import APIRouter, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -27,21 +27,11 @@ from autoclaim.service.pages.common import load_claim, require_principal
 from autoclaim.service.pages.guidance import photo_guidance
 from autoclaim.service.pages.i18n import choose_lang, message
 from autoclaim.service.pages.rendering import CHINA_TIME, error_page, error_status, render
-from autoclaim.service.schemas import ClaimCreate, ClaimOut
+from autoclaim.service.schemas import Cause, ClaimCreate, ClaimOut
 
 router = APIRouter(include_in_schema=False)
 
-CAUSES = (
-    "collision",
-    "scrape",
-    "single_vehicle",
-    "weather",
-    "flood",
-    "fire",
-    "theft",
-    "vandalism",
-    "other",
-)
+CAUSES: tuple[str, ...] = get_args(Cause)
 REGIONS = ("beijing", "shanghai", "guangdong", "zhejiang", "jiangsu", "sichuan")
 # What a claimant may declare an upload to be (the API's `doc_type` form field).
 DOC_TYPES = (
