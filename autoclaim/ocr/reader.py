@@ -9,6 +9,7 @@ for the document type → fields with checks.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -189,14 +190,17 @@ def parse_lines(doc_type: DocType, lines: list[OcrLine]) -> ParsedFields:
 
 
 _READERS: dict[tuple[str, int], DocumentReader] = {}
+_READERS_LOCK = threading.Lock()
 
 
 def get_reader(engine: EngineChoice = "auto", threads: int = 2) -> DocumentReader:
-    """A process-wide reader per engine choice (models load once)."""
+    """A process-wide reader per engine choice: models load once, even when several worker
+    threads ask for it at the same moment."""
     key = (engine, threads)
-    if key not in _READERS:
-        _READERS[key] = DocumentReader(engine, threads)
-    return _READERS[key]
+    with _READERS_LOCK:
+        if key not in _READERS:
+            _READERS[key] = DocumentReader(engine, threads)
+        return _READERS[key]
 
 
 def read_document(

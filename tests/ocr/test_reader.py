@@ -187,3 +187,36 @@ def test_given_doc_type_skips_classification(reader: DocumentReader) -> None:
     reading = reader.read(pdf, "x.pdf", doc_type="receipt")
     assert reading.doc_type == "receipt"
     assert set(reading.fields) == {"seller", "date", "address", "total"}
+
+
+def test_worker_threads_asking_at_once_share_one_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two worker threads reading their first documents together must not load the models
+    twice (the cache used to be checked and filled without a lock)."""
+    import threading
+    import time
+
+    from autoclaim.ocr import reader as reader_module
+
+    built: list[object] = []
+
+    class SlowToLoad(reader_module.DocumentReader):
+        def __init__(self, engine: reader_module.EngineChoice, threads: int) -> None:
+            time.sleep(0.05)  # the window a second thread used to slip into
+            built.append(self)
+            super().__init__(engine, threads)
+
+    monkeypatch.setattr(reader_module, "DocumentReader", SlowToLoad)
+    monkeypatch.setattr(reader_module, "_READERS", {})
+    start = threading.Barrier(4)
+    got: list[object] = []
+
+    def ask() -> None:
+        start.wait()
+        got.append(reader_module.get_reader("tesseract", 1))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(built) == 1 and all(r is got[0] for r in got)
