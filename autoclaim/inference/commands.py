@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -10,6 +12,18 @@ import typer
 
 from autoclaim.config import get_settings
 from autoclaim.logs import configure_logging
+
+
+@contextmanager
+def weights_errors_exit() -> Iterator[None]:
+    """A missing or unusable weight file is a one-line error (exit 2), not a traceback."""
+    from autoclaim.models.weights import WeightsError
+
+    try:
+        yield
+    except WeightsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -75,7 +89,8 @@ def register(app: typer.Typer) -> None:
             seed=seed,
             threads=threads,
         )
-        typer.echo(str(recalibrate(weights, cfg, out)))
+        with weights_errors_exit():
+            typer.echo(str(recalibrate(weights, cfg, out)))
 
     @app.command()
     def evaluate(
@@ -95,7 +110,8 @@ def register(app: typer.Typer) -> None:
 
         settings = get_settings()
         configure_logging(settings.log_level, settings.log_json)
-        predictor = Predictor.load(weights, backend=backend)
+        with weights_errors_exit():
+            predictor = Predictor.load(weights, backend=backend)
         metrics = run_evaluation(predictor, data_root or settings.data_root, split)
         if record:
             from autoclaim.inference.predictor import SHIPPED_WEIGHTS
@@ -118,7 +134,8 @@ def register(app: typer.Typer) -> None:
         from autoclaim.inference.overlay import render_overlay
         from autoclaim.inference.predictor import Predictor
 
-        predictor = Predictor.load(weights)
+        with weights_errors_exit():
+            predictor = Predictor.load(weights)
         results: list[dict[str, object]] = []
         failed = False
         for photo in photos:

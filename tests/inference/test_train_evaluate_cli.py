@@ -160,3 +160,16 @@ def test_calibrate_cli_rechooses_post_processing_without_val(tmp_path: Path) -> 
     assert meta.provenance["calibration_photos"] > 0
     assert "holdout" in meta.metrics and "val" not in meta.metrics
     assert extra["feature_mean"].shape == (1280,)
+
+
+def test_missing_weights_are_a_one_line_error_in_every_vision_command(tmp_path: Path) -> None:
+    missing = str(tmp_path / "none.safetensors")
+    for args in (
+        ["calibrate", missing, "--out", str(tmp_path / "out.safetensors")],
+        ["evaluate", "--weights", missing, "--data-root", str(tmp_path)],
+        ["assess", "--weights", missing, str(tmp_path / "photo.jpg")],
+    ):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "error: weights" in result.output and "missing" in result.output
+        assert "Traceback" not in result.output
