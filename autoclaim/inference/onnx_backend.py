@@ -15,6 +15,7 @@ import numpy as np
 
 from autoclaim.inference.backend import OUTPUT_NAMES, ArrayModel
 from autoclaim.models.weights import WeightsError
+from autoclaim.onnx_sessions import cpu_session
 
 if TYPE_CHECKING:
     from torch import nn
@@ -79,20 +80,12 @@ def export_onnx(model: nn.Module, size: int, path: Path, weights: Path | None = 
 
 
 class OnnxModel(ArrayModel):
-    """An ONNX Runtime session on the CPU: `threads` intra-op threads, full graph
-    optimisation, sequential execution."""
+    """An ONNX Runtime session on the CPU (`autoclaim.onnx_sessions.cpu_session`)."""
 
     def __init__(
         self, path: Path, threads: int = 2, weights: Path | None = None, name: str = "onnx"
     ) -> None:
-        import onnxruntime as ort  # type: ignore[import-untyped]
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session = cpu_session(path, threads)
         self.name = name
         if weights is not None:
             recorded = self.session.get_modelmeta().custom_metadata_map.get(DIGEST_KEY)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import threading
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -20,6 +19,7 @@ import pytesseract
 from PIL import Image
 
 from autoclaim.ocr.errors import OcrEngineError
+from autoclaim.onnx_sessions import cpu_session
 
 Box = tuple[int, int, int, int]
 Quad = tuple[tuple[float, float], ...]  # a detected line's four corners, clockwise from top left
@@ -159,32 +159,34 @@ def _join_cjk(words: list[OcrWord]) -> str:
     return out
 
 
-_RAPID_LOCK = threading.Lock()
-
-
 # Lines go through the recogniser one at a time: in a batch every crop is padded to the
 # widest one, and receipt lines vary from "1" to a full-width address, so batches of 6
 # (RapidOCR's default) spend about a third of the recogniser's time on padding.
 REC_BATCH = 1
 
 
-@lru_cache(maxsize=1)
-def _rapidocr(threads: int) -> Any:
-    """The RapidOCR models, loaded once per process (they ship inside the wheel)."""
+def load_rapidocr(threads: int) -> Any:
+    """A fresh set of RapidOCR models (they ship inside the wheel) on `threads` threads."""
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise OcrEngineError("rapidocr-onnxruntime is not installed") from exc
-    return RapidOCR(
+    models = RapidOCR(
         intra_op_num_threads=threads,
         inter_op_num_threads=1,
         print_verbose=False,
         rec_batch_num=REC_BATCH,
     )
+    # RapidOCR's own sessions keep idle threads spinning; ours sleep (see `cpu_session`).
+    for runner in (models.text_det.infer, models.text_cls.infer, models.text_rec.session):
+        runner.session = cpu_session(runner.session._model_path, threads)
+    return models
 
 
 class RapidOcrEngine:
-    """RapidOCR (PP-OCRv4 det + rec, line direction classifier), models loaded once."""
+    """RapidOCR (PP-OCRv4 det + rec, line direction classifier). Each engine loads its own
+    models on first use and reads one page at a time; readers that should work in parallel
+    (one per worker thread) each hold an engine."""
 
     name = "rapidocr"
 
@@ -192,9 +194,18 @@ class RapidOcrEngine:
         self.threads = threads
         self.max_side = max_side
         self.min_score = min_score
+        self._models: Any = None
+        self._lock = threading.Lock()  # RapidOCR's detector keeps per-call state on itself
+
+    def models(self) -> Any:
+        """The loaded models (loaded on the first call)."""
+        with self._lock:
+            if self._models is None:
+                self._models = load_rapidocr(self.threads)
+            return self._models
 
     def read(self, image: Image.Image, language: Language = "eng") -> OcrPage:
-        engine = _rapidocr(self.threads)
+        engine = self.models()
         rgb = image.convert("RGB")
         scale = 1.0
         if max(rgb.size) > self.max_side:
@@ -204,7 +215,7 @@ class RapidOcrEngine:
                 Image.Resampling.LANCZOS,
             )
         bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
-        with _RAPID_LOCK:  # onnxruntime sessions are shared; one page at a time
+        with self._lock:
             boxes, _ = engine.text_det(bgr)
             if boxes is None or len(boxes) == 0:
                 return OcrPage([], image.width, image.height, self.name)

@@ -9,6 +9,7 @@ for the document type → fields with checks.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -189,7 +190,47 @@ def parse_lines(doc_type: DocType, lines: list[OcrLine]) -> ParsedFields:
     return ParsedFields(fields, parsed.line_items, parsed.checks)
 
 
+class ReaderPool:
+    """Up to `size` readers, each with its own models, lent one per document: documents read
+    at the same moment (the service's worker threads) run side by side on separate cores
+    instead of queueing for one engine. Readers are made on demand and kept."""
+
+    def __init__(self, engine: EngineChoice = "auto", threads: int = 1, size: int = 2) -> None:
+        self.engine = engine
+        self.threads = threads
+        self.size = size
+        self._free: queue.LifoQueue[DocumentReader] = queue.LifoQueue()
+        self._made = 0
+        self._lock = threading.Lock()
+
+    @property
+    def made(self) -> int:
+        """How many readers (sets of models) exist so far."""
+        return self._made
+
+    def _borrow(self) -> DocumentReader:
+        try:
+            return self._free.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if self._made < self.size:
+                self._made += 1
+                return DocumentReader(self.engine, self.threads)
+        return self._free.get()  # all readers busy: wait for one
+
+    def read(
+        self, data: bytes, filename: str | None = None, doc_type: DocType | None = None
+    ) -> DocumentReading:
+        reader = self._borrow()
+        try:
+            return reader.read(data, filename, doc_type)
+        finally:
+            self._free.put(reader)
+
+
 _READERS: dict[tuple[str, int], DocumentReader] = {}
+_POOLS: dict[tuple[str, int, int], ReaderPool] = {}
 _READERS_LOCK = threading.Lock()
 
 
@@ -203,12 +244,23 @@ def get_reader(engine: EngineChoice = "auto", threads: int = 2) -> DocumentReade
         return _READERS[key]
 
 
+def get_pool(engine: EngineChoice = "auto", threads: int = 1, size: int = 2) -> ReaderPool:
+    """The process-wide pool of readers for these settings."""
+    key = (engine, threads, size)
+    with _READERS_LOCK:
+        if key not in _POOLS:
+            _POOLS[key] = ReaderPool(engine, threads, size)
+        return _POOLS[key]
+
+
 def read_document(
     data: bytes, filename: str | None = None, doc_type: DocType | None = None
 ) -> DocumentReading:
     """Read an image or PDF into typed, checked fields; raises `DocumentError` subclasses
-    for files it cannot take (corrupt, encrypted, too large, unsupported)."""
+    for files it cannot take (corrupt, encrypted, too large, unsupported). Safe to call
+    from several threads: up to `ocr_readers` documents are read at the same time."""
     from autoclaim.config import get_settings
 
     settings = get_settings()
-    return get_reader(settings.ocr_engine, settings.ocr_threads).read(data, filename, doc_type)
+    pool = get_pool(settings.ocr_engine, settings.ocr_threads, settings.ocr_readers)
+    return pool.read(data, filename, doc_type)

@@ -44,10 +44,18 @@ def test_rapidocr_reads_chinese_and_english_lines() -> None:
     assert all(0 < ln.confidence <= 1 for ln in page.lines)
 
 
-def test_rapidocr_models_load_once() -> None:
-    from autoclaim.ocr.engines import _rapidocr
+def test_rapidocr_models_load_once_per_engine() -> None:
+    first, second = RapidOcrEngine(threads=1), RapidOcrEngine(threads=1)
+    assert first.models() is first.models()
+    assert first.models() is not second.models()  # engines read side by side
 
-    assert _rapidocr(2) is _rapidocr(2)
+
+def test_rapidocr_sessions_use_the_configured_threads() -> None:
+    models = RapidOcrEngine(threads=1).models()
+    for runner in (models.text_det.infer, models.text_cls.infer, models.text_rec.session):
+        options = runner.session.get_session_options()
+        assert options.intra_op_num_threads == 1
+        assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
 
 
 @pytest.mark.slow
@@ -84,6 +92,4 @@ def test_rapidocr_models_ship_inside_the_wheel() -> None:
 
 def test_recogniser_reads_lines_one_at_a_time() -> None:
     """Batches pad every crop to the widest; one line at a time costs about a third less."""
-    from autoclaim.ocr.engines import _rapidocr
-
-    assert _rapidocr(1).text_rec.rec_batch_num == 1
+    assert RapidOcrEngine(threads=1).models().text_rec.rec_batch_num == 1

@@ -220,3 +220,67 @@ def test_worker_threads_asking_at_once_share_one_reader(monkeypatch: pytest.Monk
     for t in threads:
         t.join()
     assert len(built) == 1 and all(r is got[0] for r in got)
+
+
+class SlowReader(DocumentReader):
+    """A reader whose every read takes 0.3 s (the pool's lending, not OCR, is under test)."""
+
+    active = 0
+    most_active = 0
+    lock = __import__("threading").Lock()
+
+    def read(self, data: bytes, filename: str | None = None, doc_type: object = None) -> object:  # type: ignore[override]
+        with SlowReader.lock:
+            SlowReader.active += 1
+            SlowReader.most_active = max(SlowReader.most_active, SlowReader.active)
+        time.sleep(0.3)
+        with SlowReader.lock:
+            SlowReader.active -= 1
+        if data == b"bad":
+            raise UnreadableDocumentError("not a document")
+        return data
+
+
+def _read_at_once(pool: object, payloads: list[bytes]) -> list[object]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(data: bytes) -> object:
+        try:
+            return pool.read(data, "x.png")  # type: ignore[attr-defined]
+        except UnreadableDocumentError as exc:
+            return exc
+
+    with ThreadPoolExecutor(len(payloads)) as ex:
+        return list(ex.map(one, payloads))
+
+
+def test_pool_reads_documents_side_by_side_up_to_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autoclaim.ocr import reader as reader_module
+
+    monkeypatch.setattr(reader_module, "DocumentReader", SlowReader)
+    SlowReader.most_active = 0
+    pool = reader_module.ReaderPool("tesseract", threads=1, size=2)
+    started = time.perf_counter()
+    got = _read_at_once(pool, [b"a", b"b", b"c", b"d"])
+    elapsed = time.perf_counter() - started
+    assert got == [b"a", b"b", b"c", b"d"]
+    assert pool.made == 2 and SlowReader.most_active == 2
+    assert elapsed < 1.0  # two at a time: about 0.6 s, not 1.2 s in turn
+
+
+def test_pool_takes_a_reader_back_after_a_failed_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autoclaim.ocr import reader as reader_module
+
+    monkeypatch.setattr(reader_module, "DocumentReader", SlowReader)
+    pool = reader_module.ReaderPool("tesseract", threads=1, size=1)
+    got = _read_at_once(pool, [b"bad", b"ok"])
+    assert isinstance(got[0], UnreadableDocumentError) and got[1] == b"ok"
+    assert pool.made == 1
+
+
+def test_pooled_readers_hold_their_own_models() -> None:
+    from autoclaim.ocr.reader import ReaderPool
+
+    pool = ReaderPool("auto", threads=1, size=2)
+    first, second = pool._borrow(), pool._borrow()
+    assert first.rapid.models() is not second.rapid.models()
