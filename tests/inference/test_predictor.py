@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from autoclaim.inference import Predictor
 from autoclaim.inference.errors import TruncatedImageError
+from autoclaim.inference.images import Photo, PhotoInput
 from autoclaim.inference.overlay import render_overlay
-from autoclaim.inference.predictor import crop_map, map_region
+from autoclaim.inference.predictor import DECODE_THREADS, crop_map, map_region
 from autoclaim.inference.preprocess import letterbox
 from autoclaim.inference.quality import quality_warnings
 from autoclaim.models.weights import load_weights
@@ -60,6 +61,25 @@ def test_bad_photo_in_batch_raises_before_model(tiny_predictor: Predictor) -> No
     scene().save(buf, "JPEG")
     with pytest.raises(TruncatedImageError):
         tiny_predictor.assess([scene(), buf.getvalue()[:300]])
+
+
+def test_photos_of_a_batch_decode_side_by_side(
+    tiny_predictor: Predictor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    decoders: set[str] = set()
+    decode = tiny_predictor.decode
+
+    def slow_decode(photo: PhotoInput) -> Photo:
+        decoders.add(threading.current_thread().name)
+        time.sleep(0.05)
+        return decode(photo)
+
+    monkeypatch.setattr(tiny_predictor, "decode", slow_decode)
+    assert len(tiny_predictor.assess([scene() for _ in range(4)])) == 4
+    assert len(decoders) == DECODE_THREADS == 2
 
 
 def test_quality_warnings() -> None:
