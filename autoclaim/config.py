@@ -100,7 +100,7 @@ class Settings(BaseSettings):
     ocr_readers: int = Field(
         default=2,
         ge=1,
-        description="OCR readers (each with its own models, ~60 MB) reading at the same time.",
+        description="OCR readers (each with its own models) reading at the same time.",
     )
 
     def resolved_database_url(self) -> str:

@@ -179,7 +179,7 @@ def load_rapidocr(threads: int) -> Any:
     )
     # RapidOCR's own sessions keep idle threads spinning; ours sleep (see `cpu_session`).
     for runner in (models.text_det.infer, models.text_cls.infer, models.text_rec.session):
-        runner.session = cpu_session(runner.session._model_path, threads)
+        runner.session = cpu_session(runner.session._model_path, threads, arena=False)
     return models
 
 
