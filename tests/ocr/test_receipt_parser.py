@@ -238,3 +238,90 @@ def test_seller_cut_into_two_boxes_on_one_row_is_joined() -> None:
     lines = layout(rows)
     lines[1] = replace(lines[1], box=(lines[1].box[0], lines[1].box[1] - 2, *lines[1].box[2:]))
     assert parse_receipt(lines).fields["seller"].value == "SWC ENTERPRISE SDN BHD"
+
+
+def test_digits_misread_as_i_inside_numbers() -> None:
+    assert fix_confusables("LOT P.T. 28II, BATU 1I KAMPUNG") == "LOT P.T. 2811, BATU 11 KAMPUNG"
+
+
+def test_address_words_misread_are_corrected() -> None:
+    rows = [
+        ["KEDAI MAJU JAYA SDN BHD"],
+        ["LOT 3, JALAN PELABUR 23/1,"],
+        ["40300 SHAH ALAN, SETANGOR."],
+        ["TEL: 03-5542 3228"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "LOT 3, JALAN PELABUR 23/1, 40300 SHAH ALAM, SELANGOR."
+
+
+def test_address_lines_are_read_row_by_row() -> None:
+    """One printed row cut in two boxes, the right one a little higher: left part first."""
+    rows = [["DOMMAL FOOD SERVICES SDN BHD"], ["D-08, M AVENUE", ", JLN 1 / 38A"]]
+    lines = layout(rows)
+    right = lines[2]
+    lines[2] = replace(right, box=(right.box[0], right.box[1] - 3, right.box[2], right.box[3] - 3))
+    lines += layout([[""], [""], ["51200 KUALA LUMPUR"]])
+    address = parse_receipt(lines).fields["address"].value
+    assert address == "D-08, M AVENUE , JLN 1 / 38A 51200 KUALA LUMPUR"
+
+
+def test_bracketed_line_under_the_name_is_not_the_address() -> None:
+    rows = [
+        ["POPULAR BOOK CO. (M) SDN BHD"],
+        ["(C). NO. 1382!. -W)"],
+        ["NO 8, JALAN 7/118B, DESA TUN RAZAK"],
+        ["56000 KUALA LUMPUR"],
+        ["TE1:017-7765076 / 7765987"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "NO 8, JALAN 7/118B, DESA TUN RAZAK 56000 KUALA LUMPUR"
+
+
+def test_misread_phone_label_ends_the_address() -> None:
+    rows = [
+        ["KEDAI MAJU JAYA SDN BHD"],
+        ["NO 8, JALAN 7/118B,"],
+        ["DESA TUN RAZAK KUALA LUMPUR"],
+        ["TE1:017-7765076 / 7765987"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "NO 8, JALAN 7/118B, DESA TUN RAZAK KUALA LUMPUR"
+
+
+def test_label_before_a_registration_number_is_not_kept_as_address_tail() -> None:
+    rows = [
+        ["GL HANDICRAFT & TAILORING"],
+        ["19, JALAN KANCIL,"],
+        ["OFF JALAN PUDU,"],
+        ["KUALA LUMPUR MALAYSIA"],
+        ["COMPANY REG NO. :75495-V"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "19, JALAN KANCIL, OFF JALAN PUDU, KUALA LUMPUR MALAYSIA"
+
+
+def test_numbered_line_between_postcode_line_and_phone_belongs_to_the_address() -> None:
+    rows = [
+        ["99 SPEED MART S/B (519537-X)"],
+        ["LOT P.T. 2811, JALAN ANGSA,"],
+        ["TAMAN BERKELEY"],
+        ["41150 KLANG, SELANGOR"],
+        ["1245-DESA SRI HARTAMAS"],
+        ["GST ID.NO:000181747712"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == (
+        "LOT P.T. 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR 1245-DESA SRI HARTAMAS"
+    )
+
+
+def test_second_postcode_line_above_the_phone_belongs_to_the_address() -> None:
+    rows = [
+        ["GH DISTRIBUTOR & MARKETING SDN BHD"],
+        ["95, BEACH ROAD, 10300 PENANG."],
+        ["10400 PENANG."],
+        ["TEL: 04-262 0635"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "95, BEACH ROAD, 10300 PENANG. 10400 PENANG."

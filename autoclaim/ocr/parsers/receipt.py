@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from autoclaim.ocr.engines import OcrLine
 from autoclaim.ocr.layout import right_of, rows, same_row, union_box
+from autoclaim.ocr.parsers.places import correct_place_words, correct_word, fix_word_breaks
 from autoclaim.ocr.types import CheckResult, FieldReading, LineItem
 
 MONTHS = {
@@ -63,7 +64,7 @@ NOT_COMPANY = re.compile(
     re.IGNORECASE,
 )
 ADDRESS_STOP = re.compile(
-    r"(\bTEL\b|TEL[:.]|PHONE|\bFAX\b|H/?P|GST|\bREG\b|\bCO\.?\s*REG|SST|TAX\s*INVOICE|INVOICE|"
+    r"(\bTEL\b|TE[L1I]\s*[:.]|\b0\d{1,2}\s?-\s?\d{3,4}\s?\d{3,4}\b|PHONE|\bFAX\b|H/?P|GST|\bREG\b|\bCO\.?\s*REG|SST|TAX\s*INVOICE|INVOICE|"
     r"RECEIPT|E-?MAIL|@|WWW\.|HTTP|\bID\s*[:.]|\bNO\s*[:.]?\s*\d{6,}|CASH\s*(SALES|BILL)|"
     r"DOCUMENT|\bDATE\b|CASHIER|OPEN\s+DAILY|BUSINESS\s+HOURS|\bMOBILE\b|\d{9,})",
     re.IGNORECASE,
@@ -178,153 +179,6 @@ def tidy_company(text: str) -> str:
     return " ".join(text.split())
 
 
-# Words common in Malaysian addresses (states, cities, street words): OCR slips within one
-# character of them are corrected. Domain vocabulary, not learnt from any benchmark.
-ADDRESS_WORDS = tuple(
-    [
-        "JALAN",
-        "TAMAN",
-        "LORONG",
-        "PERSIARAN",
-        "LEBUH",
-        "BANDAR",
-        "KAMPUNG",
-        "KAWASAN",
-        "PERINDUSTRIAN",
-        "PERUSAHAAN",
-        "BANGUNAN",
-        "MENARA",
-        "WISMA",
-        "PLAZA",
-        "KOMPLEKS",
-        "SEKSYEN",
-        "SECTION",
-        "BLOK",
-        "BLOCK",
-        "LEVEL",
-        "FLOOR",
-        "GROUND",
-        "SELANGOR",
-        "JOHOR",
-        "BAHRU",
-        "KUALA",
-        "LUMPUR",
-        "PETALING",
-        "JAYA",
-        "SHAH",
-        "ALAM",
-        "KLANG",
-        "PUCHONG",
-        "SUBANG",
-        "CHERAS",
-        "AMPANG",
-        "KAJANG",
-        "SERDANG",
-        "KEMBANGAN",
-        "BANGSAR",
-        "DAMANSARA",
-        "UTAMA",
-        "KEPONG",
-        "SETAPAK",
-        "GOMBAK",
-        "RAWANG",
-        "SEMENYIH",
-        "BANTING",
-        "DENGKIL",
-        "SEPANG",
-        "PUTRAJAYA",
-        "CYBERJAYA",
-        "SEREMBAN",
-        "MELAKA",
-        "PENANG",
-        "PULAU",
-        "PINANG",
-        "PERAK",
-        "IPOH",
-        "KEDAH",
-        "PAHANG",
-        "KELANTAN",
-        "TERENGGANU",
-        "NEGERI",
-        "SEMBILAN",
-        "SABAH",
-        "SARAWAK",
-        "MALAYSIA",
-        "DARUL",
-        "EHSAN",
-        "TAKZIM",
-        "INDUSTRI",
-        "PERDANA",
-        "SENTOSA",
-        "MUTIARA",
-        "BUKIT",
-        "BATU",
-        "SRI",
-        "SERI",
-        "MEWAH",
-        "UTARA",
-        "SELATAN",
-        "TIMUR",
-        "BARAT",
-        "TENGAH",
-        "SHOPPING",
-        "CENTRE",
-        "CENTER",
-        "MALL",
-        "AVENUE",
-        "STREET",
-        "ROAD",
-    ]
-)
-
-
-OCR_SLIPS = {frozenset(pair) for pair in ("FP", "CE", "NM", "IL", "OD", "OQ", "UV", "HN", "BE")}
-
-
-def correct_word(word: str) -> str:
-    """A word one typical OCR slip (F/P, C/E, N/M, ...) away from an address word becomes it."""
-    if len(word) < 5 or not word.isalpha() or word in ADDRESS_WORDS:
-        return word
-    for known in ADDRESS_WORDS:
-        if len(known) != len(word):
-            continue
-        diffs = [(a, b) for a, b in zip(word, known, strict=True) if a != b]
-        if len(diffs) == 1 and frozenset(diffs[0]) in OCR_SLIPS:
-            return known
-    return word
-
-
-def fix_word_breaks(text: str) -> str:
-    """Split two address words OCR ran together (DAMANSARAUTAMA) and join one it broke
-    (S ENTOSA -> SENTOSA is left alone unless the join is an address word: TAM AN -> TAMAN)."""
-
-    def split(match: re.Match[str]) -> str:
-        word = match.group(0)
-        if word in ADDRESS_WORDS:
-            return word
-        for cut in range(3, len(word) - 2):
-            if word[:cut] in ADDRESS_WORDS and word[cut:] in ADDRESS_WORDS:
-                return f"{word[:cut]} {word[cut:]}"
-        return word
-
-    text = re.sub(r"[A-Z]{7,}", split, text)
-
-    def join(match: re.Match[str]) -> str:
-        joined = match.group(1) + match.group(2)
-        return joined if joined in ADDRESS_WORDS else match.group(0)
-
-    text = re.sub(r"\b([A-Z]{1,6}) ([A-Z]{1,8})\b", join, text)
-    # Street words run into the name after them: JALANKANCIL, JLNTSJ2, SELANGORD.E.
-    text = re.sub(
-        r"\b(JALAN|JLN|TAMAN|TMN|LORONG|PERSIARAN|PERBANDARAN|SEKSYEN|SELANGOR|KAMPUNG)"
-        r"(?=[A-Z0-9]{2,}|D\.E\.)",
-        r"\1 ",
-        text,
-    )
-    text = re.sub(r"(?<![\d.])(\d{2})[.,](\d{3})(?= [A-Z])", r"\1\2", text)  # 40.300 SHAH ALAM
-    return re.sub(r"^NO,", "NO.", text)
-
-
 def fix_confusables(text: str) -> str:
     """O/0 misreads by context: 8110O -> 81100 in numbers, L0T/C0. -> LOT/CO. in words."""
 
@@ -334,6 +188,8 @@ def fix_confusables(text: str) -> str:
         digits = sum(c.isdigit() and c != "0" for c in token)
         if digits >= 2 and letters == 0:
             return token.replace("O", "0")
+        if digits >= 1 and re.fullmatch(r"[\dIO]+", token):
+            return token.replace("O", "0").replace("I", "1")  # 28II -> 2811, BATU 1I -> 11
         if re.fullmatch(r"B\d{4}", token):
             return "8" + token[1:]  # B1100 -> 81100 (postcode)
         if letters >= 1 and digits == 0:
@@ -397,8 +253,12 @@ def find_address(lines: list[OcrLine], seller: int | None) -> list[OcrLine]:
     window = lines[start : start + 9]
     for k, ln in enumerate(window):
         text = ln.text.strip()
-        if not block and (REG_LINE.search(text) or REG_NO.match(text.upper().replace(" ", ""))):
-            continue  # company registration or tax number under the name
+        if not block and (
+            REG_LINE.search(text)
+            or REG_NO.match(text.upper().replace(" ", ""))
+            or re.fullmatch(r"\(.*\)", text)
+        ):
+            continue  # company registration or tax number under the name, in brackets
         if not block and parse_date(text) and not ADDRESS_START.search(_without_date(text)):
             continue  # the date printed under the name, before the address
         stop = ADDRESS_STOP.search(text)
@@ -412,11 +272,32 @@ def find_address(lines: list[OcrLine], seller: int | None) -> list[OcrLine]:
         block.append(ln)
         postcode = POSTCODE.search(text)
         if postcode:
-            following = window[k + 1].text.strip() if k + 1 < len(window) else ""
-            if following and _ends_address(following, postcode_last=_ends_with(text, postcode)):
-                block.append(window[k + 1])
+            rest = [ln.text.strip() for ln in window[k + 1 :]] + [""]
+            taken = 0
+            if rest[0] and _ends_address(rest[0], postcode_last=_ends_with(text, postcode)):
+                taken = 1
+            if _numbered_line(rest[taken]) and _is_stop(rest[taken + 1]):
+                taken += 1  # branch code and name, or a second postcode line, above the phone
+            block.extend(window[k + 1 : k + 1 + taken])
             break
     return block
+
+
+def _is_stop(text: str) -> bool:
+    """A line that ends the address: phone, tax id, title or the end of the window."""
+    return not text or bool(ADDRESS_STOP.search(text) or PHONE.match(text))
+
+
+def _numbered_line(text: str) -> bool:
+    """A line that starts with a number and names a place: 1245-DESA SRI HARTAMAS,
+    10400 PENANG."""
+    return (
+        bool(re.match(r"\d{1,5}\b[\s-]*[A-Z]", text, re.I))
+        and sum(c.isalpha() for c in text) >= 4
+        and not _is_stop(text)
+        and not amounts_in(text)
+        and parse_date(text) is None
+    )
 
 
 STATE_AT_END = re.compile(STATES.pattern.replace("^\\W*(", "\\b(", 1), re.IGNORECASE)
@@ -448,8 +329,10 @@ def _without_date(text: str) -> str:
 
 
 def _address_tail(text: str) -> str:
-    """Text before a stop word on an address line, without the separators before it; empty
-    when it is only a bracket or a few stray characters."""
+    """Text before a stop word on an address line, without the separators and the label
+    word (COMPANY REG NO) before it; empty when it is only a bracket or a few stray
+    characters."""
+    text = re.sub(r"(\b(COMPANY|CO|BUSINESS|GST|SST)\b\.?\s*)+$", "", text.strip(), flags=re.I)
     text = text.rstrip(" ,;:/|-(")
     return text if sum(c.isalnum() for c in text) >= 3 else ""
 
@@ -611,8 +494,8 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
     """Seller, date, address and total of an English receipt, each with its box and checks."""
     lines = [
         replace(ln, text=_clean(ln.text))
-        for ln in sorted(lines, key=lambda ln: (ln.box[1], ln.box[0]))
-        if ln.text.strip()
+        for row in rows([ln for ln in lines if ln.text.strip()])
+        for ln in row
     ]
     fields: dict[str, FieldReading] = {}
     checks: list[CheckResult] = []
@@ -642,7 +525,7 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
     if address:
         raw = " ".join(_clean(ln.text) for ln in address)
         raw = re.sub(r"^\(?[A-Z]{0,4}\d{4,}[-\s]*[A-Z]{0,4}\)\s*", "", raw)
-        cleaned = fix_word_breaks(fix_confusables(raw.upper()))
+        cleaned = correct_place_words(fix_word_breaks(fix_confusables(raw.upper())))
         fields["address"] = _field("address", cleaned, raw, address)
     else:
         fields["address"] = FieldReading.missing("address")
