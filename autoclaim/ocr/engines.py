@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal, Protocol
@@ -258,7 +259,7 @@ def respace(rapid_text: str, tesseract_text: str) -> str:
         if wanted and out and out[-1] != " ":
             out.append(" ")
 
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+    for op, a0, a1, b0, b1 in _punctuation_apart(matcher.get_opcodes(), rapid_nospace, tess):
         if op == "insert" and a0 == 0 and b1 - b0 == 1 and tess[b0].isalnum():
             out.append(tess[b0])  # RapidOCR's box clipped the first character
         elif op == "equal":
@@ -284,6 +285,23 @@ def respace(rapid_text: str, tesseract_text: str) -> str:
                     space(rapid_space[k])
                 out.append(rapid_nospace[k])
     return "".join(out)
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _punctuation_apart(opcodes: Sequence[Opcode], rapid: str, tess: str) -> list[Opcode]:
+    """Split the comma or dot ending Tesseract's line off a last run the engines read
+    differently (KPB6 / KPB4,), so it is kept though the characters are RapidOCR's."""
+    result: list[Opcode] = []
+    for op, a0, a1, b0, b1 in opcodes:
+        trailing = len(tess[b0:b1]) - len(tess[b0:b1].rstrip(",."))
+        at_end = a1 == len(rapid) and b1 == len(tess)
+        if op == "replace" and at_end and 0 < trailing < b1 - b0 and rapid[-1].isalnum():
+            result += [(op, a0, a1, b0, b1 - trailing), ("insert", a1, a1, b1 - trailing, b1)]
+        else:
+            result.append((op, a0, a1, b0, b1))
+    return result
 
 
 def _split_spaces(text: str) -> tuple[str, list[bool]]:

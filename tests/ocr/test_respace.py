@@ -74,3 +74,8 @@ def test_on_a_tilted_page_each_word_goes_to_the_line_it_sits_on() -> None:
     merged = merge_spacing([upper, lower], words)
     assert [w.text for w in merged[0].words] == ["12,", "JALAN", "TAMPOI"]
     assert merged[1].text == "81200 JOHOR BAHRU"
+
+
+def test_comma_ending_tesseract_line_is_kept_after_a_misread_last_character() -> None:
+    assert respace("JALANKPB6", "JALAN KPB 4,") == "JALAN KPB 6,"
+    assert respace("JALANKPB6，", "JALAN KPB 64,") == "JALAN KPB 6，"  # RapidOCR has one
