@@ -264,7 +264,8 @@ def respace(rapid_text: str, tesseract_text: str) -> str:
             out.append(tess[b0])  # RapidOCR's box clipped the first character
         elif op == "equal":
             for k in range(a1 - a0):
-                space(space_before[b0 + k])
+                # Where Tesseract read nothing before (k == 0 at a gap) RapidOCR's space counts.
+                space(space_before[b0 + k] or (k == 0 and b0 == 0 and rapid_space[a0]))
                 out.append(rapid_nospace[a0 + k])
         elif (
             op in ("replace", "insert")

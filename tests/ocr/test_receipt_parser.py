@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from autoclaim.ocr.engines import OcrLine, OcrWord
 from autoclaim.ocr.parsers.receipt import (
     amounts_in,
     fix_confusables,
@@ -325,3 +326,61 @@ def test_second_postcode_line_above_the_phone_belongs_to_the_address() -> None:
     ]
     address = parse_receipt(layout(rows)).fields["address"].value
     assert address == "95, BEACH ROAD, 10300 PENANG. 10400 PENANG."
+
+
+def test_company_suffix_with_b_misread() -> None:
+    assert tidy_company("DIGI TELECOMMUNICATIONS SDN EHD") == "DIGI TELECOMMUNICATIONS SDN BHD"
+    assert tidy_company("ABC SDN. 8HD.") == "ABC SDN. BHD."
+
+
+def test_name_line_in_the_same_type_right_above_the_company_line_is_part_of_it() -> None:
+    rows = [
+        ["GHEE HIANG"],
+        ["GH DISTRIBUTOR & MARKETING SDN BHD"],
+        ["95, BEACH ROAD, 10300 PENANG."],
+    ]
+    lines = layout(rows, row_height=30)
+    lines[0] = replace(lines[0], box=(*lines[0].box[:3], lines[0].box[3] + 8))  # touching
+    assert parse_receipt(lines).fields["seller"].value == (
+        "GHEE HIANG GH DISTRIBUTOR & MARKETING SDN BHD"
+    )
+
+
+def test_logo_line_above_the_company_line_is_not_part_of_it() -> None:
+    rows = [["MYDIN MART"], ["MYDIN MART SDN BHD"], ["4-20, JALAN RIA 25/62"]]
+    lines = layout(rows, row_height=30)
+    logo = lines[0]  # twice the height of the name under it
+    lines[0] = replace(logo, box=(logo.box[0], logo.box[1] - 32, logo.box[2], logo.box[3] + 8))
+    assert parse_receipt(lines).fields["seller"].value == "MYDIN MART SDN BHD"
+
+
+def test_proprietor_name_above_the_company_line_is_not_part_of_it() -> None:
+    rows = [["TAN WOON YANN"], ["SOON HUAT MACHINERY ENTERPRISE"], ["NO.53 JALAN PUTRA 1,"]]
+    lines = layout(rows, row_height=30)
+    lines[0] = replace(lines[0], box=(*lines[0].box[:3], lines[0].box[3] + 8))
+    assert parse_receipt(lines).fields["seller"].value == "SOON HUAT MACHINERY ENTERPRISE"
+
+
+def test_total_without_a_readable_label_is_the_largest_amount_printed_twice() -> None:
+    rows = [
+        ["KING'S CONFECTIONERY S/B"],
+        ["BREAD", "", "6.40"],
+        ["CAKE", "", "18.75"],
+        ["Qty 8", "", "25.15"],
+        ["Fay", "", "25.15"],
+        ["Chanqe", "", "0.00"],
+    ]
+    total = parse_receipt(layout(rows, col_width=330)).fields["total"]
+    assert total.value == "25.15"
+    assert total.status == "invalid"  # a guess, flagged for review
+
+
+def test_date_missed_by_rapidocr_is_read_from_the_tesseract_words_on_the_line() -> None:
+    label = OcrLine(
+        "Date",
+        (40, 460, 110, 490),
+        0.9,
+        words=(OcrWord(": 25 May 2017", (40, 460, 110, 490), 0.8),),
+    )
+    lines = [*layout([["SEGI CASH & CARRY SDN. BHD."]]), label]
+    assert parse_receipt(lines).fields["date"].value == "2017-05-25"

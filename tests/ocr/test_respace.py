@@ -79,3 +79,7 @@ def test_on_a_tilted_page_each_word_goes_to_the_line_it_sits_on() -> None:
 def test_comma_ending_tesseract_line_is_kept_after_a_misread_last_character() -> None:
     assert respace("JALANKPB6", "JALAN KPB 4,") == "JALAN KPB 6,"
     assert respace("JALANKPB6，", "JALAN KPB 64,") == "JALAN KPB 6，"  # RapidOCR has one
+
+
+def test_rapidocr_space_counts_where_tesseract_missed_the_start_of_the_line() -> None:
+    assert respace("Segi Cash & Cary", "Cash & Carry") == "Segi Cash & Cary"

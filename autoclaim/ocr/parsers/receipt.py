@@ -10,6 +10,7 @@ strongest TOTAL label, checked against cash paid minus change.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -167,6 +168,7 @@ def tidy_company(text: str) -> str:
     """Drop what follows the company suffix when it holds digits (registration numbers,
     branch codes) and put back the spaces OCR loses around SDN BHD and (M)."""
     text = re.sub(r"S/[D8](?=\W*$|\s*\(?\d)", "S/B", text)  # S/B misread, before a reg no.
+    text = re.sub(r"\b(SDN\.?\s*)[E8]HD\b", r"\1BHD", text, flags=re.I)  # B read as E or 8
     text = re.sub(r"(?<=[A-Z])S/B(?![A-Z])", " S/B", text)
     suffixes = list(re.finditer(r"SDN\.?\s*BHD\.?|\bBHD\.?|BERHAD|\bS/B(?![A-Z])", text, re.I))
     if suffixes and re.search(r"\d", text[suffixes[-1].end() :]):
@@ -238,6 +240,28 @@ def find_seller(lines: list[OcrLine]) -> int | None:
             continue
         return i
     return None
+
+
+def _first_name_line(above: OcrLine, name: list[OcrLine]) -> bool:
+    """The line right above a company line is the first line of its name when it is set in
+    the same type (not a larger logo), touches it, holds only upper-case words and shares a
+    word or its initials with it (BECON STATIONER / BECON ENTERPRISE SDN BHD, GHEE HIANG /
+    GH DISTRIBUTOR SDN BHD); a proprietor's name printed above shares neither."""
+    text = above.text.strip()
+    height = max(max(ln.height for ln in name), 1)
+    words = text.split()
+    name_words = set(" ".join(ln.text for ln in name).upper().split())
+    initials = "".join(w[0] for w in words)
+    return (
+        bool((set(words) & name_words) or initials in name_words)
+        and _is_company_line(" ".join(ln.text for ln in name))
+        and len(words) >= 2
+        and text.isupper()
+        and all(re.fullmatch(r"[A-Z&'.-]+", w) for w in words)
+        and not NOT_COMPANY.search(text)
+        and above.height <= 1.3 * height
+        and min(ln.box[1] for ln in name) - above.box[3] <= height / 2
+    )
 
 
 def find_address(lines: list[OcrLine], seller: int | None) -> list[OcrLine]:
@@ -338,19 +362,29 @@ def _address_tail(text: str) -> str:
 
 
 def find_date(lines: list[OcrLine]) -> tuple[str, date, OcrLine] | None:
-    candidates = []
-    for i, ln in enumerate(lines):
-        found = parse_date(ln.text)
-        if found is None:
-            continue
-        score = 0
-        if re.search(r"DATE|TARIKH", ln.text, re.I):
-            score += 2
-        candidates.append((score, -i, found, ln))
+    """The date on the line labelled DATE, else the first one. When no line's text holds a
+    date, the second engine's words on the lines (the combined engine keeps them) are read:
+    RapidOCR sometimes misses a value that Tesseract saw beside its label."""
+    candidates = _dates_in(lines, lambda ln: ln.text)
+    if not candidates:
+        candidates = _dates_in(lines, lambda ln: " ".join(w.text for w in ln.words))
     if not candidates:
         return None
     _, _, (raw, parsed), line = max(candidates, key=lambda c: (c[0], c[1]))
     return raw, parsed, line
+
+
+def _dates_in(
+    lines: list[OcrLine], text_of: Callable[[OcrLine], str]
+) -> list[tuple[int, int, tuple[str, date], OcrLine]]:
+    candidates = []
+    for i, ln in enumerate(lines):
+        text = text_of(ln)
+        found = parse_date(text)
+        if found is not None:
+            score = 2 if re.search(r"DATE|TARIKH", text, re.I) else 0
+            candidates.append((score, -i, found, ln))
+    return candidates
 
 
 def _row_amount(label: OcrLine, lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine]] | None:
@@ -417,7 +451,22 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
         if paid is not None and change is not None and paid - change != best[3]:
             reasons.append(f"cash {paid} minus change {change} is not the total {best[3]}")
         return best[2], best[3], best[4], reasons
+    repeated = _repeated_largest(lines)
+    if repeated is not None:
+        reasons.append(f"no TOTAL label read; {repeated[1]} is the largest amount printed twice")
+        return repeated[0], repeated[1], [repeated[2]], reasons
     return None
+
+
+def _repeated_largest(lines: list[OcrLine]) -> tuple[str, Decimal, OcrLine] | None:
+    """Without a readable TOTAL label: the largest amount printed more than once (the total
+    is repeated as the amount paid, the card charge or the tax summary's sum)."""
+    found = [(raw, value, ln) for ln in lines for raw, value in amounts_in(ln.text) if value > 0]
+    counts: dict[Decimal, int] = {}
+    for _, value, _ in found:
+        counts[value] = counts.get(value, 0) + 1
+    repeated = [f for f in found if counts[f[1]] >= 2]
+    return max(repeated, key=lambda f: f[1]) if repeated else None
 
 
 def _supported_nearby(
@@ -517,6 +566,8 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
         joined = " ".join(ln.text for ln in used)
         if COMPANY_SUFFIX_ONLY.match(joined) and first_i > 0:
             used.insert(0, lines[first_i - 1])  # name on one line, SDN BHD on the next
+        elif first_i > 0 and _first_name_line(lines[first_i - 1], used):
+            used.insert(0, lines[first_i - 1])  # GHEE HIANG / GH DISTRIBUTOR ... SDN BHD
         raw = " ".join(_clean(ln.text) for ln in used)
         text = tidy_company(TRAILING_REG_NO.sub("", raw).strip() or raw)
         fields["seller"] = _field("seller", fix_confusables(text.upper()), raw, used)
