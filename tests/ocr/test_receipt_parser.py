@@ -384,3 +384,15 @@ def test_date_missed_by_rapidocr_is_read_from_the_tesseract_words_on_the_line() 
     )
     lines = [*layout([["SEGI CASH & CARRY SDN. BHD."]]), label]
     assert parse_receipt(lines).fields["date"].value == "2017-05-25"
+
+
+def test_total_shifted_off_its_label_row_with_nothing_beside_the_label() -> None:
+    """Perspective lifted every amount half a row: TOTAL has no amount on its row; the one
+    above it is subtotal + tax."""
+    lines = layout([["ABC AUTO PARTS SDN BHD"]])
+    y = 100
+    for label, amount in [("SUBTOTAL", "405.22"), ("SST 6%", "24.31"), ("TOTAL (RM)", "429.53")]:
+        lines.append(OcrLine(label, (20, y, 200, y + 30), 0.9))
+        lines.append(OcrLine(amount, (400, y - 20, 480, y + 10), 0.9))
+        y += 40
+    assert parse_receipt(lines).fields["total"].value == "429.53"

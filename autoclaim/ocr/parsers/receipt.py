@@ -411,6 +411,7 @@ def label_text(text: str) -> str:
 
 def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[str]] | None:
     scored: list[tuple[int, int, str, Decimal, list[OcrLine]]] = []
+    empty: list[tuple[int, int]] = []  # labels with no amount on their row
     for i, ln in enumerate(lines):
         text = label_text(ln.text)
         if NOT_TOTAL.search(text) and not TOTAL_LABELS[0][0].search(text):
@@ -420,6 +421,8 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
                 found = _row_amount(ln, lines)
                 if found is not None and found[1] > 0:
                     scored.append((weight, i, *found))
+                else:
+                    empty.append((weight, i))
                 break
     paid = _labelled_amount(lines, PAID)
     change = _labelled_amount(lines, CHANGE)
@@ -451,6 +454,13 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
         if paid is not None and change is not None and paid - change != best[3]:
             reasons.append(f"cash {paid} minus change {change} is not the total {best[3]}")
         return best[2], best[3], best[4], reasons
+    if empty:
+        # Perspective moved the amounts off the label's row: an amount a row away that
+        # subtotal + tax (or cash - change) add up to.
+        label = lines[max(empty, key=lambda e: (e[0], -e[1]))[1]]
+        nearby = _supported_nearby(label, lines, Decimal(-1))
+        if nearby is not None:
+            return nearby[0], nearby[1], [label, nearby[2]], reasons
     repeated = _repeated_largest(lines)
     if repeated is not None:
         reasons.append(f"no TOTAL label read; {repeated[1]} is the largest amount printed twice")
