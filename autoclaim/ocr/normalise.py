@@ -13,7 +13,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from autoclaim.ocr.validators import PROVINCES
+from autoclaim.ocr.validators import PROVINCES, vin_check_digit_ok
 
 # --- characters --------------------------------------------------------------------------
 
@@ -255,10 +255,18 @@ def normalise_code(text: str) -> str:
 def normalise_vin(text: str) -> str:
     """Upper-case half-width VIN without separators; I→1, O→0, Q→0 everywhere (never
     in a VIN); at position 9 (check digit) and 14-17 (serial digits) letters that look
-    like digits become digits (15-17 only for small makers, position 3 = 9)."""
+    like digits become digits (15-17 only for small makers, position 3 = 9). A longer
+    reading whose first 17 characters pass the check digit is cut to them."""
     vin = _compact_upper(text).translate(_NEVER_IN_VIN)
+    if len(vin) > 17 and vin_check_digit_ok(_vin_digits(vin[:17])):
+        vin = vin[:17]  # text printed after it ran on (a seal's tax id over the line)
     if len(vin) != 17:
         return vin
+    return _vin_digits(vin)
+
+
+def _vin_digits(vin: str) -> str:
+    """Digit-like letters put back where a VIN holds digits (see `normalise_vin`)."""
     check = vin[8] if vin[8] == "X" else vin[8].translate(_TO_DIGIT)
     # Makers of fewer than 500 vehicles a year (position 3 is 9) use 12-14 for their code.
     serial_start = 14 if vin[2] == "9" else 13

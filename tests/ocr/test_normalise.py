@@ -239,3 +239,10 @@ def test_every_sroie_key_date_and_total_normalises(data_root: Path) -> None:
         assert iso is not None and "2015" <= iso[:4] <= "2020", (path.name, key["date"])
         total = n.normalise_amount(key["total"])
         assert total is not None and Decimal(total) > 0, (path.name, key["total"])
+
+
+def test_vin_reading_that_ran_on_is_cut_to_the_seventeen_that_pass_the_check_digit() -> None:
+    vin = "LVSZ1V7H3NZ859781"
+    assert v.vin_check_digit_ok(vin)
+    assert n.normalise_vin(vin + "92") == vin
+    assert n.normalise_vin("LVSZ1V7H4NZ85978192") == "LVSZ1V7H4NZ85978192"  # check fails: kept
