@@ -67,6 +67,9 @@ _DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
     ),
     # 20240305
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+    # one separator lost or read as 4 by OCR: 2018-1114, 2021403-03
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*-\s*(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})4(?P<m>[01]\d)\s*-\s*(?P<d>[0-3]\d)(?!\d)"),
     # 05/03/2024, 5-3-24, 05.03.2024 (day-first unless told otherwise)
     re.compile(
         r"(?<!\d)(?P<a>\d{1,2})\s*[-/.]\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{4}|\d{2})(?!\d)"
@@ -276,12 +279,17 @@ def _vin_digits(vin: str) -> str:
 def normalise_plate(text: str) -> str:
     """Upper-case half-width plate without spaces or dots, confusables fixed by position.
 
-    The province abbreviation in traditional form becomes simplified (粵→粤).
+    The province abbreviation in traditional form becomes simplified (粵→粤); read twice,
+    it is kept once, and an I or | before the authority letter (never I) is dropped.
     Position 2 (authority) is a letter: 8→B, 5→S, 2→Z, 6→G. Serial characters are never
     I or O: I→1, O→0. In new-energy plates the four digits of a small plate and the five
     of a large one become digits, and a large plate's final 0 becomes D.
     """
     plate = _compact_upper(text)
+    if len(plate) >= 4 and plate[0] == plate[1] and plate[0] in PROVINCES:
+        plate = plate[1:]  # the province character read twice: 川川AD25063
+    if len(plate) >= 4 and plate[1] in "I|" and plate[2].isalpha():
+        plate = plate[0] + plate[2:]  # a stroke read before the authority letter: 川IAP8938
     if len(plate) < 3:
         return plate
     head = plate[0].translate(_TRADITIONAL_PROVINCES)

@@ -246,3 +246,16 @@ def test_vin_reading_that_ran_on_is_cut_to_the_seventeen_that_pass_the_check_dig
     assert v.vin_check_digit_ok(vin)
     assert n.normalise_vin(vin + "92") == vin
     assert n.normalise_vin("LVSZ1V7H4NZ85978192") == "LVSZ1V7H4NZ85978192"  # check fails: kept
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2018-1114", "2018-11-14"), ("2023-0320", "2023-03-20"), ("2021403-03", "2021-03-03")],
+)
+def test_year_first_date_with_a_separator_lost_or_read_as_4(text: str, expected: str) -> None:
+    assert n.normalise_date(text) == expected
+
+
+def test_plate_province_read_twice_or_a_stroke_before_the_authority_letter() -> None:
+    assert n.normalise_plate("川川AD25063") == "川AD25063"
+    assert n.normalise_plate("川IAP8938") == "川AP8938"
