@@ -226,3 +226,9 @@ def test_english_label_joined_to_the_chinese_one_is_not_the_value() -> None:
 def test_pattern_value_is_found_after_a_misread_english_label_on_the_row() -> None:
     lines = layout([["中华人民共和国机动车驾驶证"], ["准驾车型", "-chass", "C1"]], col_width=200)
     assert parse_driver_licence(lines).fields["licence_class"].value == "C1"
+
+
+def test_invoice_amount_and_tax_found_near_the_total_row_when_the_sum_label_is_missed() -> None:
+    lines = [ln for ln in invoice_lines(valid_uscc()) if ln.text != "合计"]
+    fields = parse_invoice(lines, repair=True).fields
+    assert (fields["amount"].value, fields["tax"].value) == ("1000.00", "130.00")

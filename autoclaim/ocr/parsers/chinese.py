@@ -337,7 +337,8 @@ def _settle_by_arithmetic(
     total_line: OcrLine | None,
 ) -> None:
     """Let the checks choose between readings: the total is the nearby amount equal to the
-    total in capitals, and amount and tax the nearby pair that adds up to it."""
+    total in capitals, and amount and tax the nearby pair that adds up to it (near the 合计
+    label, or near 价税合计 when 合计 was not read)."""
     capital = out.get("total_capital")
     target: Decimal | None = None
     if capital is not None and capital.value is not None:
@@ -357,9 +358,11 @@ def _settle_by_arithmetic(
         and tax.value is not None
         and Decimal(amount.value) + Decimal(tax.value) == target
     )
-    if target is None or sum_line is None or consistent:
+    # Without the 合计 label (not detected) the pair is looked for around 价税合计, just below.
+    anchor = sum_line if sum_line is not None else total_line
+    if target is None or anchor is None or consistent:
         return
-    nearby = [c for c in _nearby_amounts(sum_line, lines) if c[1] != target]
+    nearby = [c for c in _nearby_amounts(anchor, lines) if c[1] != target]
     for a_raw, a_value, a_line in nearby:
         for t_raw, t_value, t_line in nearby:
             if a_value > t_value and a_value + t_value == target:
