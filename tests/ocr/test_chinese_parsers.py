@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from autoclaim.ocr.engines import OcrLine
 from autoclaim.ocr.parsers.chinese import (
     parse_driver_licence,
@@ -232,3 +234,11 @@ def test_invoice_amount_and_tax_found_near_the_total_row_when_the_sum_label_is_m
     lines = [ln for ln in invoice_lines(valid_uscc()) if ln.text != "合计"]
     fields = parse_invoice(lines, repair=True).fields
     assert (fields["amount"].value, fields["tax"].value) == ("1000.00", "130.00")
+
+
+def test_invoice_date_label_with_one_character_misread() -> None:
+    lines = [
+        replace(ln, text="开禁日期") if ln.text == "开票日期" else ln
+        for ln in invoice_lines(valid_uscc())
+    ]
+    assert parse_invoice(lines, repair=True).fields["date"].value == "2024-05-06"

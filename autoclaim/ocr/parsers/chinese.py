@@ -138,7 +138,7 @@ DRIVER_LICENCE = [
 INVOICE_HEAD = [
     LabelSpec("invoice_code", r"发票代码", lambda r: compact(r) or None, None, r"\d{10,12}"),
     LabelSpec("invoice_no", r"发票号码", lambda r: compact(r) or None, None, r"\d{8,20}"),
-    LabelSpec("date", r"开票日期", _date, _date_problem, DATE_RE),
+    LabelSpec("date", r"开.日期", _date, _date_problem, DATE_RE),  # 开禁日期: one misread
 ]
 PARTY = [
     LabelSpec("name", r"(?<!服务)名\s*称|^称[:：]", _text),
