@@ -396,3 +396,14 @@ def test_total_shifted_off_its_label_row_with_nothing_beside_the_label() -> None
         lines.append(OcrLine(amount, (400, y - 20, 480, y + 10), 0.9))
         y += 40
     assert parse_receipt(lines).fields["total"].value == "429.53"
+
+
+def test_space_before_the_full_stop_ending_a_line_is_dropped() -> None:
+    rows = [
+        ["KEDAI MAJU JAYA SDN BHD"],
+        ["NO. 63, LORONG SETIA 14,"],
+        ["58200 KUALA LUMPUR, WILAYAH PERSEKUTUAN ."],
+        ["TEL: 03-7832 6929"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "NO. 63, LORONG SETIA 14, 58200 KUALA LUMPUR, WILAYAH PERSEKUTUAN."

@@ -161,7 +161,7 @@ FULL_WIDTH = str.maketrans("：，（）；．、！", ":,();.,!")
 
 def _clean(text: str) -> str:
     text = " ".join(text.translate(FULL_WIDTH).split())
-    return re.sub(r"\s+,", ",", re.sub(r"\s+\.(?=\S)", ".", text))
+    return re.sub(r"\s+,", ",", re.sub(r"\s+\.(?=\S|$)", ".", text))
 
 
 def tidy_company(text: str) -> str:
