@@ -65,7 +65,8 @@ NOT_COMPANY = re.compile(
     re.IGNORECASE,
 )
 ADDRESS_STOP = re.compile(
-    r"(\bTEL\b|TE[L1I]\s*[:.]|\b0\d{1,2}\s?-\s?\d{3,4}\s?\d{3,4}\b|PHONE|\bFAX\b|H/?P|GST|\bREG\b|\bCO\.?\s*REG|SST|TAX\s*INVOICE|INVOICE|"
+    r"(\bTEL\b|TE[L1I]\s*[:.]|\b0\d{1,2}\s?-\s?\d{3,4}\s?\d{3,4}\b|PHONE|\bFAX\b|H/?P|"
+    r"GST|\bREG\b|\bCO\.?\s*REG|SST|TAX\s*INVOICE|INVOICE|"
     r"RECEIPT|E-?MAIL|@|WWW\.|HTTP|\bID\s*[:.]|\bNO\s*[:.]?\s*\d{6,}|CASH\s*(SALES|BILL)|"
     r"DOCUMENT|\bDATE\b|CASHIER|OPEN\s+DAILY|BUSINESS\s+HOURS|\bMOBILE\b|\d{9,})",
     re.IGNORECASE,
