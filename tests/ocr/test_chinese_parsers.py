@@ -242,3 +242,16 @@ def test_invoice_date_label_with_one_character_misread() -> None:
         for ln in invoice_lines(valid_uscc())
     ]
     assert parse_invoice(lines, repair=True).fields["date"].value == "2024-05-06"
+
+
+def test_stray_marks_around_the_english_label_are_not_part_of_the_value() -> None:
+    lines = layout(
+        [
+            ["中华人民共和国机动车驾驶证"],
+            ["姓名 Name~邱艳怡"],
+            ["国籍[Nationality", "中国"],
+        ]
+    )
+    fields = parse_driver_licence(lines).fields
+    assert fields["name"].value == "邱艳怡"
+    assert fields["nationality"].value == "中国"

@@ -48,8 +48,11 @@ def without_english_label(raw: str) -> str:
 
 
 def _text(raw: str) -> str | None:
-    # An English label misread (Nationalty) still sits before the Chinese value: drop it.
-    raw = re.sub(r"^[A-Za-z][A-Za-z .:]*(?=[\u4e00-\u9fff])", "", without_english_label(raw))
+    # Stray marks before the value or its English label go ([Name, Name~邱艳怡); an English
+    # label misread (Nationalty) still sits before the Chinese value: drop it.
+    junk = re.compile(r"^[^\w\u4e00-\u9fff]+")
+    raw = junk.sub("", without_english_label(junk.sub("", raw.strip())))
+    raw = re.sub(r"^[A-Za-z][A-Za-z .:]*(?=[\u4e00-\u9fff])", "", raw)
     value = norm.normalise_text(raw).strip(" :：")
     return value or None
 
