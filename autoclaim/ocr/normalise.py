@@ -9,11 +9,12 @@ so a reading that cannot be normalised becomes a field with no value.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from autoclaim.ocr.validators import PROVINCES, vin_check_digit_ok
+from autoclaim.ocr.validators import PROVINCES, uscc_ok, vin_check_digit_ok
 
 # --- characters --------------------------------------------------------------------------
 
@@ -243,6 +244,7 @@ _NEVER_IN_VIN = str.maketrans("IOQ", "100")
 _NEVER_IN_SERIAL = str.maketrans("IO", "10")
 _ID_CHECK_CHAR = str.maketrans("ODIL", "0011")
 _NEVER_IN_USCC = str.maketrans("IOZSV", "1025U")
+_DIGITS_READ_AS = {"B": "83", "D": "0", "G": "69", "L": "1", "T": "7", "A": "4", "Q": "0"}
 # Traditional forms OCR models sometimes return for the province abbreviation.
 _TRADITIONAL_PROVINCES = str.maketrans(
     "滬遼黑粵蘇貴魯陝贛閩寧瓊雲晉", "沪辽黑粤苏贵鲁陕赣闽宁琼云晋"
@@ -316,5 +318,17 @@ def normalise_id_number(text: str) -> str:
 
 def normalise_uscc(text: str) -> str:
     """Unified social credit code: upper-case half-width; the letters it never holds
-    (I O Z S V) replaced by the digits they are misread for (1 0 2 5), V→U."""
-    return _compact_upper(text).translate(_NEVER_IN_USCC)
+    (I O Z S V) replaced by the digits they are misread for (1 0 2 5), V→U; a letter in
+    the all-digit region code (characters 3-8) becomes the digit the check accepts."""
+    code = _compact_upper(text).translate(_NEVER_IN_USCC)
+    if len(code) != 18 or uscc_ok(code) or code[2:8].isdigit():
+        return code
+    # Characters 3-8 are the region code, all digits: a letter there is a misread digit;
+    # of the digits it is usually misread for, the one the check character accepts.
+    options = [_DIGITS_READ_AS.get(c, c) if not c.isdigit() else c for c in code[2:8]]
+    fits = [
+        candidate
+        for region in itertools.product(*options)
+        if uscc_ok(candidate := code[:2] + "".join(region) + code[8:])
+    ]
+    return fits[0] if len(fits) == 1 else code

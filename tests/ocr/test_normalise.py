@@ -259,3 +259,8 @@ def test_year_first_date_with_a_separator_lost_or_read_as_4(text: str, expected:
 def test_plate_province_read_twice_or_a_stroke_before_the_authority_letter() -> None:
     assert n.normalise_plate("川川AD25063") == "川AD25063"
     assert n.normalise_plate("川IAP8938") == "川AP8938"
+
+
+def test_letter_in_the_tax_id_region_code_becomes_the_digit_the_check_accepts() -> None:
+    assert v.uscc_ok("91350203BMRPPB9X6M")
+    assert n.normalise_uscc("91B50203BMRPPB9X6M") == "91350203BMRPPB9X6M"  # B is 3 here
