@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
@@ -260,39 +261,74 @@ def respace(rapid_text: str, tesseract_text: str) -> str:
     rapid = rapid_text.strip()
     if not tesseract_text.strip() or not rapid:
         return rapid_text
-    tess_chars: list[str] = []
-    space_before: list[bool] = []
-    pending = False
-    for ch in tesseract_text.strip():
-        if ch.isspace():
-            pending = True
-            continue
-        tess_chars.append(ch)
-        space_before.append(pending)
-        pending = False
-    tess = "".join(tess_chars)
-    rapid_nospace = rapid.replace(" ", "")
+    tess, space_before = _split_spaces(tesseract_text)
+    rapid_nospace, rapid_space = _split_spaces(rapid)
     matcher = difflib.SequenceMatcher(None, rapid_nospace.lower(), tess.lower(), autojunk=False)
     out: list[str] = []
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+
+    def space(wanted: bool) -> None:
+        if wanted and out and out[-1] != " ":
+            out.append(" ")
+
+    for op, a0, a1, b0, b1 in _punctuation_apart(matcher.get_opcodes(), rapid_nospace, tess):
         if op == "insert" and a0 == 0 and b1 - b0 == 1 and tess[b0].isalnum():
             out.append(tess[b0])  # RapidOCR's box clipped the first character
         elif op == "equal":
             for k in range(a1 - a0):
-                if out and space_before[b0 + k]:
-                    out.append(" ")
+                # Where Tesseract read nothing before (k == 0 at a gap) RapidOCR's space counts.
+                space(space_before[b0 + k] or (k == 0 and b0 == 0 and rapid_space[a0]))
                 out.append(rapid_nospace[a0 + k])
         elif (
             op in ("replace", "insert")
             and set(tess[b0:b1]) <= PUNCTUATION
             and (op == "insert" or set(rapid_nospace[a0:a1]) <= PUNCTUATION)
         ):
+            space(space_before[b0])
             out.append(tess[b0:b1])
         elif op == "replace" and a1 - a0 == 1 and b1 - b0 == 1:
+            space(space_before[b0] or rapid_space[a0])
             out.append(_settle_char(rapid_nospace, a0, tess[b0]))
         elif op in ("replace", "delete"):
-            out.append(rapid_nospace[a0:a1])
+            # Characters the engines read differently: a space before the run when either
+            # engine has one there, RapidOCR's spaces inside it.
+            space(rapid_space[a0] or (op == "replace" and space_before[b0]))
+            for k in range(a0, a1):
+                if k > a0:
+                    space(rapid_space[k])
+                out.append(rapid_nospace[k])
     return "".join(out)
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _punctuation_apart(opcodes: Sequence[Opcode], rapid: str, tess: str) -> list[Opcode]:
+    """Split the comma or dot ending Tesseract's line off a last run the engines read
+    differently (KPB6 / KPB4,), so it is kept though the characters are RapidOCR's."""
+    result: list[Opcode] = []
+    for op, a0, a1, b0, b1 in opcodes:
+        trailing = len(tess[b0:b1]) - len(tess[b0:b1].rstrip(",."))
+        at_end = a1 == len(rapid) and b1 == len(tess)
+        if op == "replace" and at_end and 0 < trailing < b1 - b0 and rapid[-1].isalnum():
+            result += [(op, a0, a1, b0, b1 - trailing), ("insert", a1, a1, b1 - trailing, b1)]
+        else:
+            result.append((op, a0, a1, b0, b1))
+    return result
+
+
+def _split_spaces(text: str) -> tuple[str, list[bool]]:
+    """The text without spaces, and for each character whether a space came before it."""
+    chars: list[str] = []
+    space_before: list[bool] = []
+    pending = False
+    for ch in text.strip():
+        if ch.isspace():
+            pending = True
+            continue
+        chars.append(ch)
+        space_before.append(pending)
+        pending = False
+    return "".join(chars), space_before
 
 
 def _settle_char(rapid: str, at: int, tess_char: str) -> str:
@@ -329,21 +365,52 @@ class CombinedEngine:
 
 
 def merge_spacing(lines: list[OcrLine], words: list[OcrWord]) -> list[OcrLine]:
-    """Give each RapidOCR line the spacing of the Tesseract words whose centres fall inside it."""
+    """Give each RapidOCR line the spacing of the Tesseract words whose centres fall inside it.
+
+    Each word goes to one line only: of the lines around its centre, the one whose middle
+    (along the detected quad, so a tilted line is followed to its ends) is nearest. On a
+    skewed photo the upright boxes of neighbouring lines overlap, and a word given to both
+    would mix one line's words into the other.
+    """
+    owned: list[list[OcrWord]] = [[] for _ in lines]
+    for word in words:
+        cx, cy = (word.box[0] + word.box[2]) / 2, (word.box[1] + word.box[3]) / 2
+        best: tuple[float, int] | None = None
+        for i, line in enumerate(lines):
+            x0, y0, x1, y1 = line.box
+            pad = max(2, line.height // 4)
+            if not (x0 - pad <= cx <= x1 + pad and y0 - pad <= cy <= y1 + pad):
+                continue
+            top, bottom = _edges_at(line, cx)
+            if not top - pad <= cy <= bottom + pad:
+                continue
+            distance = abs(cy - (top + bottom) / 2)
+            if best is None or distance < best[0]:
+                best = (distance, i)
+        if best is not None:
+            owned[best[1]].append(word)
     merged = []
-    for line in lines:
-        x0, y0, x1, y1 = line.box
-        pad = max(2, line.height // 4)
-        inside = [
-            w
-            for w in words
-            if x0 - pad <= (w.box[0] + w.box[2]) / 2 <= x1 + pad
-            and y0 - pad <= (w.box[1] + w.box[3]) / 2 <= y1 + pad
-        ]
+    for line, inside in zip(lines, owned, strict=True):
         inside.sort(key=lambda w: w.box[0])
         tess_text = " ".join(w.text for w in inside)
         merged.append(replace(line, text=respace(line.text, tess_text), words=tuple(inside)))
     return merged
+
+
+def _edges_at(line: OcrLine, x: float) -> tuple[float, float]:
+    """The line's top and bottom at page column x: along the detector's quad when there is
+    one (top edge corners 0-1, bottom edge 3-2), else the upright box."""
+    if len(line.quad) != 4:
+        return float(line.box[1]), float(line.box[3])
+    (tx0, ty0), (tx1, ty1), (bx1, by1), (bx0, by0) = line.quad
+
+    def at(xa: float, ya: float, xb: float, yb: float) -> float:
+        if abs(xb - xa) < 1:
+            return (ya + yb) / 2
+        t = min(1.0, max(0.0, (x - xa) / (xb - xa)))
+        return ya + t * (yb - ya)
+
+    return at(tx0, ty0, tx1, ty1), at(bx0, by0, bx1, by1)
 
 
 def make_engine(name: EngineName, threads: int = 2) -> OcrEngine:

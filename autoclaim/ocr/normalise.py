@@ -9,11 +9,12 @@ so a reading that cannot be normalised becomes a field with no value.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from autoclaim.ocr.validators import PROVINCES
+from autoclaim.ocr.validators import PROVINCES, uscc_ok, vin_check_digit_ok
 
 # --- characters --------------------------------------------------------------------------
 
@@ -67,6 +68,9 @@ _DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
     ),
     # 20240305
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+    # one separator lost or read as 4 by OCR: 2018-1114, 2021403-03
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*-\s*(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})4(?P<m>[01]\d)\s*-\s*(?P<d>[0-3]\d)(?!\d)"),
     # 05/03/2024, 5-3-24, 05.03.2024 (day-first unless told otherwise)
     re.compile(
         r"(?<!\d)(?P<a>\d{1,2})\s*[-/.]\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{4}|\d{2})(?!\d)"
@@ -240,6 +244,7 @@ _NEVER_IN_VIN = str.maketrans("IOQ", "100")
 _NEVER_IN_SERIAL = str.maketrans("IO", "10")
 _ID_CHECK_CHAR = str.maketrans("ODIL", "0011")
 _NEVER_IN_USCC = str.maketrans("IOZSV", "1025U")
+_DIGITS_READ_AS = {"B": "83", "D": "0", "G": "69", "L": "1", "T": "7", "A": "4", "Q": "0"}
 # Traditional forms OCR models sometimes return for the province abbreviation.
 _TRADITIONAL_PROVINCES = str.maketrans(
     "滬遼黑粵蘇貴魯陝贛閩寧瓊雲晉", "沪辽黑粤苏贵鲁陕赣闽宁琼云晋"
@@ -255,10 +260,18 @@ def normalise_code(text: str) -> str:
 def normalise_vin(text: str) -> str:
     """Upper-case half-width VIN without separators; I→1, O→0, Q→0 everywhere (never
     in a VIN); at position 9 (check digit) and 14-17 (serial digits) letters that look
-    like digits become digits (15-17 only for small makers, position 3 = 9)."""
+    like digits become digits (15-17 only for small makers, position 3 = 9). A longer
+    reading whose first 17 characters pass the check digit is cut to them."""
     vin = _compact_upper(text).translate(_NEVER_IN_VIN)
+    if len(vin) > 17 and vin_check_digit_ok(_vin_digits(vin[:17])):
+        vin = vin[:17]  # text printed after it ran on (a seal's tax id over the line)
     if len(vin) != 17:
         return vin
+    return _vin_digits(vin)
+
+
+def _vin_digits(vin: str) -> str:
+    """Digit-like letters put back where a VIN holds digits (see `normalise_vin`)."""
     check = vin[8] if vin[8] == "X" else vin[8].translate(_TO_DIGIT)
     # Makers of fewer than 500 vehicles a year (position 3 is 9) use 12-14 for their code.
     serial_start = 14 if vin[2] == "9" else 13
@@ -268,12 +281,17 @@ def normalise_vin(text: str) -> str:
 def normalise_plate(text: str) -> str:
     """Upper-case half-width plate without spaces or dots, confusables fixed by position.
 
-    The province abbreviation in traditional form becomes simplified (粵→粤).
+    The province abbreviation in traditional form becomes simplified (粵→粤); read twice,
+    it is kept once, and an I or | before the authority letter (never I) is dropped.
     Position 2 (authority) is a letter: 8→B, 5→S, 2→Z, 6→G. Serial characters are never
     I or O: I→1, O→0. In new-energy plates the four digits of a small plate and the five
     of a large one become digits, and a large plate's final 0 becomes D.
     """
     plate = _compact_upper(text)
+    if len(plate) >= 4 and plate[0] == plate[1] and plate[0] in PROVINCES:
+        plate = plate[1:]  # the province character read twice: 川川AD25063
+    if len(plate) >= 4 and plate[1] in "I|" and plate[2].isalpha():
+        plate = plate[0] + plate[2:]  # a stroke read before the authority letter: 川IAP8938
     if len(plate) < 3:
         return plate
     head = plate[0].translate(_TRADITIONAL_PROVINCES)
@@ -300,5 +318,17 @@ def normalise_id_number(text: str) -> str:
 
 def normalise_uscc(text: str) -> str:
     """Unified social credit code: upper-case half-width; the letters it never holds
-    (I O Z S V) replaced by the digits they are misread for (1 0 2 5), V→U."""
-    return _compact_upper(text).translate(_NEVER_IN_USCC)
+    (I O Z S V) replaced by the digits they are misread for (1 0 2 5), V→U; a letter in
+    the all-digit region code (characters 3-8) becomes the digit the check accepts."""
+    code = _compact_upper(text).translate(_NEVER_IN_USCC)
+    if len(code) != 18 or uscc_ok(code) or code[2:8].isdigit():
+        return code
+    # Characters 3-8 are the region code, all digits: a letter there is a misread digit;
+    # of the digits it is usually misread for, the one the check character accepts.
+    options = [_DIGITS_READ_AS.get(c, c) if not c.isdigit() else c for c in code[2:8]]
+    fits = [
+        candidate
+        for region in itertools.product(*options)
+        if uscc_ok(candidate := code[:2] + "".join(region) + code[8:])
+    ]
+    return fits[0] if len(fits) == 1 else code

@@ -19,7 +19,8 @@ from autoclaim.ocr.engines import OcrLine, OcrPage
 MIN_SKEW_DEG = 1.5
 MAX_SKEW_DEG = 20.0
 LOW_CONTRAST_RANGE = 110  # grey levels between the 2nd and 98th percentile
-MAX_STAMP_SHARE = 0.015  # paper VAT invoices print labels and rules in red: keep those
+MAX_STAMP_SHARE = 0.015  # a page this red is a form printed in red ink: keep it
+SEAL_MAX_GREEN_BLUE = 20  # seal red has green and blue alike; brown-orange form ink does not
 
 
 def improve_contrast(image: Image.Image) -> tuple[Image.Image, bool]:
@@ -33,12 +34,14 @@ def improve_contrast(image: Image.Image) -> tuple[Image.Image, bool]:
 
 def remove_red_stamps(image: Image.Image) -> tuple[Image.Image, bool]:
     """Whiten strongly red pixels: official seals printed over Chinese licences and
-    invoices hide the text under them from the detector. Black and blue text is kept."""
+    invoices hide the text under them from the detector. Black and blue text is kept, and
+    so is the brown-orange ink of a paper invoice's form (green well above blue), which
+    used to make the whole page count as red and keep its seal over the VIN line."""
     if image.mode != "RGB":
         return image, False
     rgb = np.asarray(image).astype(np.int16)
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    red = (r > 120) & (r - g > 50) & (r - b > 40)
+    red = (r > 120) & (r - g > 50) & (r - b > 40) & (np.abs(g - b) <= SEAL_MAX_GREEN_BLUE)
     share = float(red.mean())
     if share < 0.001 or share > MAX_STAMP_SHARE:  # no seal, or a form printed in red ink
         return image, False

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from autoclaim.ocr.engines import OcrLine
 from autoclaim.ocr.parsers.chinese import (
     parse_driver_licence,
@@ -205,3 +207,51 @@ def test_skewed_sum_row_is_settled_by_the_capital_total() -> None:
         lines.append(line)
     f = parse_invoice(lines, repair=True).fields
     assert (f["amount"].value, f["tax"].value, f["total"].value) == ("1000.00", "130.00", "1130.00")
+
+
+def test_english_label_joined_to_the_chinese_one_is_not_the_value() -> None:
+    """`住址Address` on one line, the address in the next box on the row."""
+    lines = layout(
+        [
+            ["中华人民共和国机动车驾驶证"],
+            ["证号License No.", valid_id()],
+            ["住址Address", "江苏省苏州市虎丘区和平路199号"],
+            ["准驾车型", "class", "C1"],
+            ["有效期限", "2015-06-01至2025-06-01"],
+        ]
+    )
+    fields = parse_driver_licence(lines).fields
+    assert fields["address"].value == "江苏省苏州市虎丘区和平路199号"
+    assert fields["licence_class"].value == "C1"
+
+
+def test_pattern_value_is_found_after_a_misread_english_label_on_the_row() -> None:
+    lines = layout([["中华人民共和国机动车驾驶证"], ["准驾车型", "-chass", "C1"]], col_width=200)
+    assert parse_driver_licence(lines).fields["licence_class"].value == "C1"
+
+
+def test_invoice_amount_and_tax_found_near_the_total_row_when_the_sum_label_is_missed() -> None:
+    lines = [ln for ln in invoice_lines(valid_uscc()) if ln.text != "合计"]
+    fields = parse_invoice(lines, repair=True).fields
+    assert (fields["amount"].value, fields["tax"].value) == ("1000.00", "130.00")
+
+
+def test_invoice_date_label_with_one_character_misread() -> None:
+    lines = [
+        replace(ln, text="开禁日期") if ln.text == "开票日期" else ln
+        for ln in invoice_lines(valid_uscc())
+    ]
+    assert parse_invoice(lines, repair=True).fields["date"].value == "2024-05-06"
+
+
+def test_stray_marks_around_the_english_label_are_not_part_of_the_value() -> None:
+    lines = layout(
+        [
+            ["中华人民共和国机动车驾驶证"],
+            ["姓名 Name~邱艳怡"],
+            ["国籍[Nationality", "中国"],
+        ]
+    )
+    fields = parse_driver_licence(lines).fields
+    assert fields["name"].value == "邱艳怡"
+    assert fields["nationality"].value == "中国"

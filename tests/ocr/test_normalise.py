@@ -239,3 +239,28 @@ def test_every_sroie_key_date_and_total_normalises(data_root: Path) -> None:
         assert iso is not None and "2015" <= iso[:4] <= "2020", (path.name, key["date"])
         total = n.normalise_amount(key["total"])
         assert total is not None and Decimal(total) > 0, (path.name, key["total"])
+
+
+def test_vin_reading_that_ran_on_is_cut_to_the_seventeen_that_pass_the_check_digit() -> None:
+    vin = "LVSZ1V7H3NZ859781"
+    assert v.vin_check_digit_ok(vin)
+    assert n.normalise_vin(vin + "92") == vin
+    assert n.normalise_vin("LVSZ1V7H4NZ85978192") == "LVSZ1V7H4NZ85978192"  # check fails: kept
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2018-1114", "2018-11-14"), ("2023-0320", "2023-03-20"), ("2021403-03", "2021-03-03")],
+)
+def test_year_first_date_with_a_separator_lost_or_read_as_4(text: str, expected: str) -> None:
+    assert n.normalise_date(text) == expected
+
+
+def test_plate_province_read_twice_or_a_stroke_before_the_authority_letter() -> None:
+    assert n.normalise_plate("川川AD25063") == "川AD25063"
+    assert n.normalise_plate("川IAP8938") == "川AP8938"
+
+
+def test_letter_in_the_tax_id_region_code_becomes_the_digit_the_check_accepts() -> None:
+    assert v.uscc_ok("91350203BMRPPB9X6M")
+    assert n.normalise_uscc("91B50203BMRPPB9X6M") == "91350203BMRPPB9X6M"  # B is 3 here

@@ -101,3 +101,17 @@ def test_deskew_refuses_lines_without_detector_corners() -> None:
     page = _page([OcrLine("NO CORNERS", (10, 10, 300, 40), 0.9)], skew=3.0)
     with pytest.raises(ValueError, match="corners"):
         deskew_page(Image.new("RGB", (1000, 1000), "white"), page, 3.0)
+
+
+def test_seal_over_a_form_printed_in_brown_ink_is_removed_and_the_form_kept() -> None:
+    """A paper invoice's labels and rules (brown-orange, 4 % of the page) no longer make the
+    page count as red ink, so the seal printed over its text is still whitened."""
+    image = Image.new("RGB", (800, 600), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 799, 30), fill=(185, 100, 65))  # form ink
+    draw.ellipse((500, 300, 560, 360), outline=(220, 30, 30), width=6)  # seal
+    cleaned, changed = remove_red_stamps(image)
+    pixels = np.asarray(cleaned)
+    assert changed
+    assert (pixels[300:361, 500:561] == 255).all()
+    assert tuple(pixels[10, 10]) == (185, 100, 65)

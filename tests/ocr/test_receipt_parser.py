@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from autoclaim.ocr.engines import OcrLine, OcrWord
 from autoclaim.ocr.parsers.receipt import (
     amounts_in,
     fix_confusables,
@@ -238,3 +239,171 @@ def test_seller_cut_into_two_boxes_on_one_row_is_joined() -> None:
     lines = layout(rows)
     lines[1] = replace(lines[1], box=(lines[1].box[0], lines[1].box[1] - 2, *lines[1].box[2:]))
     assert parse_receipt(lines).fields["seller"].value == "SWC ENTERPRISE SDN BHD"
+
+
+def test_digits_misread_as_i_inside_numbers() -> None:
+    assert fix_confusables("LOT P.T. 28II, BATU 1I KAMPUNG") == "LOT P.T. 2811, BATU 11 KAMPUNG"
+
+
+def test_address_words_misread_are_corrected() -> None:
+    rows = [
+        ["KEDAI MAJU JAYA SDN BHD"],
+        ["LOT 3, JALAN PELABUR 23/1,"],
+        ["40300 SHAH ALAN, SETANGOR."],
+        ["TEL: 03-5542 3228"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "LOT 3, JALAN PELABUR 23/1, 40300 SHAH ALAM, SELANGOR."
+
+
+def test_address_lines_are_read_row_by_row() -> None:
+    """One printed row cut in two boxes, the right one a little higher: left part first."""
+    rows = [["DOMMAL FOOD SERVICES SDN BHD"], ["D-08, M AVENUE", ", JLN 1 / 38A"]]
+    lines = layout(rows)
+    right = lines[2]
+    lines[2] = replace(right, box=(right.box[0], right.box[1] - 3, right.box[2], right.box[3] - 3))
+    lines += layout([[""], [""], ["51200 KUALA LUMPUR"]])
+    address = parse_receipt(lines).fields["address"].value
+    assert address == "D-08, M AVENUE , JLN 1 / 38A 51200 KUALA LUMPUR"
+
+
+def test_bracketed_line_under_the_name_is_not_the_address() -> None:
+    rows = [
+        ["POPULAR BOOK CO. (M) SDN BHD"],
+        ["(C). NO. 1382!. -W)"],
+        ["NO 8, JALAN 7/118B, DESA TUN RAZAK"],
+        ["56000 KUALA LUMPUR"],
+        ["TE1:017-7765076 / 7765987"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "NO 8, JALAN 7/118B, DESA TUN RAZAK 56000 KUALA LUMPUR"
+
+
+def test_misread_phone_label_ends_the_address() -> None:
+    rows = [
+        ["KEDAI MAJU JAYA SDN BHD"],
+        ["NO 8, JALAN 7/118B,"],
+        ["DESA TUN RAZAK KUALA LUMPUR"],
+        ["TE1:017-7765076 / 7765987"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "NO 8, JALAN 7/118B, DESA TUN RAZAK KUALA LUMPUR"
+
+
+def test_label_before_a_registration_number_is_not_kept_as_address_tail() -> None:
+    rows = [
+        ["GL HANDICRAFT & TAILORING"],
+        ["19, JALAN KANCIL,"],
+        ["OFF JALAN PUDU,"],
+        ["KUALA LUMPUR MALAYSIA"],
+        ["COMPANY REG NO. :75495-V"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "19, JALAN KANCIL, OFF JALAN PUDU, KUALA LUMPUR MALAYSIA"
+
+
+def test_numbered_line_between_postcode_line_and_phone_belongs_to_the_address() -> None:
+    rows = [
+        ["99 SPEED MART S/B (519537-X)"],
+        ["LOT P.T. 2811, JALAN ANGSA,"],
+        ["TAMAN BERKELEY"],
+        ["41150 KLANG, SELANGOR"],
+        ["1245-DESA SRI HARTAMAS"],
+        ["GST ID.NO:000181747712"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == (
+        "LOT P.T. 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR 1245-DESA SRI HARTAMAS"
+    )
+
+
+def test_second_postcode_line_above_the_phone_belongs_to_the_address() -> None:
+    rows = [
+        ["GH DISTRIBUTOR & MARKETING SDN BHD"],
+        ["95, BEACH ROAD, 10300 PENANG."],
+        ["10400 PENANG."],
+        ["TEL: 04-262 0635"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "95, BEACH ROAD, 10300 PENANG. 10400 PENANG."
+
+
+def test_company_suffix_with_b_misread() -> None:
+    assert tidy_company("DIGI TELECOMMUNICATIONS SDN EHD") == "DIGI TELECOMMUNICATIONS SDN BHD"
+    assert tidy_company("ABC SDN. 8HD.") == "ABC SDN. BHD."
+
+
+def test_name_line_in_the_same_type_right_above_the_company_line_is_part_of_it() -> None:
+    rows = [
+        ["GHEE HIANG"],
+        ["GH DISTRIBUTOR & MARKETING SDN BHD"],
+        ["95, BEACH ROAD, 10300 PENANG."],
+    ]
+    lines = layout(rows, row_height=30)
+    lines[0] = replace(lines[0], box=(*lines[0].box[:3], lines[0].box[3] + 8))  # touching
+    assert parse_receipt(lines).fields["seller"].value == (
+        "GHEE HIANG GH DISTRIBUTOR & MARKETING SDN BHD"
+    )
+
+
+def test_logo_line_above_the_company_line_is_not_part_of_it() -> None:
+    rows = [["MYDIN MART"], ["MYDIN MART SDN BHD"], ["4-20, JALAN RIA 25/62"]]
+    lines = layout(rows, row_height=30)
+    logo = lines[0]  # twice the height of the name under it
+    lines[0] = replace(logo, box=(logo.box[0], logo.box[1] - 32, logo.box[2], logo.box[3] + 8))
+    assert parse_receipt(lines).fields["seller"].value == "MYDIN MART SDN BHD"
+
+
+def test_proprietor_name_above_the_company_line_is_not_part_of_it() -> None:
+    rows = [["TAN WOON YANN"], ["SOON HUAT MACHINERY ENTERPRISE"], ["NO.53 JALAN PUTRA 1,"]]
+    lines = layout(rows, row_height=30)
+    lines[0] = replace(lines[0], box=(*lines[0].box[:3], lines[0].box[3] + 8))
+    assert parse_receipt(lines).fields["seller"].value == "SOON HUAT MACHINERY ENTERPRISE"
+
+
+def test_total_without_a_readable_label_is_the_largest_amount_printed_twice() -> None:
+    rows = [
+        ["KING'S CONFECTIONERY S/B"],
+        ["BREAD", "", "6.40"],
+        ["CAKE", "", "18.75"],
+        ["Qty 8", "", "25.15"],
+        ["Fay", "", "25.15"],
+        ["Chanqe", "", "0.00"],
+    ]
+    total = parse_receipt(layout(rows, col_width=330)).fields["total"]
+    assert total.value == "25.15"
+    assert total.status == "invalid"  # a guess, flagged for review
+
+
+def test_date_missed_by_rapidocr_is_read_from_the_tesseract_words_on_the_line() -> None:
+    label = OcrLine(
+        "Date",
+        (40, 460, 110, 490),
+        0.9,
+        words=(OcrWord(": 25 May 2017", (40, 460, 110, 490), 0.8),),
+    )
+    lines = [*layout([["SEGI CASH & CARRY SDN. BHD."]]), label]
+    assert parse_receipt(lines).fields["date"].value == "2017-05-25"
+
+
+def test_total_shifted_off_its_label_row_with_nothing_beside_the_label() -> None:
+    """Perspective lifted every amount half a row: TOTAL has no amount on its row; the one
+    above it is subtotal + tax."""
+    lines = layout([["ABC AUTO PARTS SDN BHD"]])
+    y = 100
+    for label, amount in [("SUBTOTAL", "405.22"), ("SST 6%", "24.31"), ("TOTAL (RM)", "429.53")]:
+        lines.append(OcrLine(label, (20, y, 200, y + 30), 0.9))
+        lines.append(OcrLine(amount, (400, y - 20, 480, y + 10), 0.9))
+        y += 40
+    assert parse_receipt(lines).fields["total"].value == "429.53"
+
+
+def test_space_before_the_full_stop_ending_a_line_is_dropped() -> None:
+    rows = [
+        ["KEDAI MAJU JAYA SDN BHD"],
+        ["NO. 63, LORONG SETIA 14,"],
+        ["58200 KUALA LUMPUR, WILAYAH PERSEKUTUAN ."],
+        ["TEL: 03-7832 6929"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "NO. 63, LORONG SETIA 14, 58200 KUALA LUMPUR, WILAYAH PERSEKUTUAN."

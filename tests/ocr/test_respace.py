@@ -35,3 +35,51 @@ def test_engines_disagreeing_on_one_character_settle_by_its_neighbours() -> None
     assert respace("LOTP.T.28I1,JALAN", "LOT P.T. 2811, JALAN") == "LOT P.T. 2811, JALAN"
     assert respace("JA1ANAMPANG", "JALAN AMPANG") == "JALAN AMPANG"
     assert respace("14/03/2018", "1470372018") == "14/03/2018"  # slashes are not digits
+
+
+def test_space_before_characters_the_engines_read_differently_is_kept() -> None:
+    """Tesseract's space before a misread run ($821 for SS21, 623 for G23) still counts."""
+    assert respace("109,SS21/1A,", "109, $821/1A,") == "109, SS21/1A,"
+    assert respace("LOTNO.G23,GIANT", "LOT NO. 623, GIANT") == "LOT NO. G23, GIANT"
+    assert respace("MR.D.I.Y.(KUCHAI)", "MR. [.1.¥. (KUCHAT)") == "MR. D.I.Y. (KUCHAI)"
+
+
+def test_rapidocr_spaces_where_tesseract_misread_the_characters_are_kept() -> None:
+    assert respace("SDN EHD", "SDN BHD") == "SDN EHD"
+    assert respace("KELANA JAYA", "KELA#@%AYA") == "KELANA JAYA"
+
+
+def test_on_a_tilted_page_each_word_goes_to_the_line_it_sits_on() -> None:
+    """The upright boxes of two tilted lines overlap; the quads tell which line a word is on."""
+    upper = OcrLine(
+        "12,JALANTAMPOI",
+        (100, 100, 400, 150),
+        0.9,
+        quad=((100, 100), (400, 125), (400, 150), (100, 125)),
+    )
+    lower = OcrLine(
+        "81200JOHORBAHRU",
+        (100, 125, 400, 175),
+        0.9,
+        quad=((100, 125), (400, 150), (400, 175), (100, 150)),
+    )
+    words = [
+        OcrWord("12,", (100, 102, 140, 122), 0.9),
+        OcrWord("JALAN", (150, 106, 240, 128), 0.9),
+        OcrWord("TAMPOI", (300, 118, 400, 142), 0.9),
+        OcrWord("81200", (100, 127, 180, 148), 0.9),
+        OcrWord("JOHOR", (200, 134, 290, 156), 0.9),
+        OcrWord("BAHRU", (300, 143, 400, 167), 0.9),
+    ]
+    merged = merge_spacing([upper, lower], words)
+    assert [w.text for w in merged[0].words] == ["12,", "JALAN", "TAMPOI"]
+    assert merged[1].text == "81200 JOHOR BAHRU"
+
+
+def test_comma_ending_tesseract_line_is_kept_after_a_misread_last_character() -> None:
+    assert respace("JALANKPB6", "JALAN KPB 4,") == "JALAN KPB 6,"
+    assert respace("JALANKPB6，", "JALAN KPB 64,") == "JALAN KPB 6，"  # RapidOCR has one
+
+
+def test_rapidocr_space_counts_where_tesseract_missed_the_start_of_the_line() -> None:
+    assert respace("Segi Cash & Cary", "Cash & Carry") == "Segi Cash & Cary"

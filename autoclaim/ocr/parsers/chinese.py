@@ -48,8 +48,11 @@ def without_english_label(raw: str) -> str:
 
 
 def _text(raw: str) -> str | None:
-    # An English label misread (Nationalty) still sits before the Chinese value: drop it.
-    raw = re.sub(r"^[A-Za-z][A-Za-z .:]*(?=[\u4e00-\u9fff])", "", without_english_label(raw))
+    # Stray marks before the value or its English label go ([Name, Name~邱艳怡); an English
+    # label misread (Nationalty) still sits before the Chinese value: drop it.
+    junk = re.compile(r"^[^\w\u4e00-\u9fff]+")
+    raw = junk.sub("", without_english_label(junk.sub("", raw.strip())))
+    raw = re.sub(r"^[A-Za-z][A-Za-z .:]*(?=[\u4e00-\u9fff])", "", raw)
     value = norm.normalise_text(raw).strip(" :：")
     return value or None
 
@@ -138,7 +141,7 @@ DRIVER_LICENCE = [
 INVOICE_HEAD = [
     LabelSpec("invoice_code", r"发票代码", lambda r: compact(r) or None, None, r"\d{10,12}"),
     LabelSpec("invoice_no", r"发票号码", lambda r: compact(r) or None, None, r"\d{8,20}"),
-    LabelSpec("date", r"开票日期", _date, _date_problem, DATE_RE),
+    LabelSpec("date", r"开.日期", _date, _date_problem, DATE_RE),  # 开禁日期: one misread
 ]
 PARTY = [
     LabelSpec("name", r"(?<!服务)名\s*称|^称[:：]", _text),
@@ -337,7 +340,8 @@ def _settle_by_arithmetic(
     total_line: OcrLine | None,
 ) -> None:
     """Let the checks choose between readings: the total is the nearby amount equal to the
-    total in capitals, and amount and tax the nearby pair that adds up to it."""
+    total in capitals, and amount and tax the nearby pair that adds up to it (near the 合计
+    label, or near 价税合计 when 合计 was not read)."""
     capital = out.get("total_capital")
     target: Decimal | None = None
     if capital is not None and capital.value is not None:
@@ -357,9 +361,11 @@ def _settle_by_arithmetic(
         and tax.value is not None
         and Decimal(amount.value) + Decimal(tax.value) == target
     )
-    if target is None or sum_line is None or consistent:
+    # Without the 合计 label (not detected) the pair is looked for around 价税合计, just below.
+    anchor = sum_line if sum_line is not None else total_line
+    if target is None or anchor is None or consistent:
         return
-    nearby = [c for c in _nearby_amounts(sum_line, lines) if c[1] != target]
+    nearby = [c for c in _nearby_amounts(anchor, lines) if c[1] != target]
     for a_raw, a_value, a_line in nearby:
         for t_raw, t_value, t_line in nearby:
             if a_value > t_value and a_value + t_value == target:

@@ -80,10 +80,14 @@ def read_labelled(
         candidates.append((same_line, [anchor]))
     order = (under, beside) if spec.below_first else (beside, under)
     for group in order:
-        if group:
-            text = _cut_at_next_label(compact(group[0].text), labels)
+        # Skip a line holding only the English label printed beside the Chinese one (class);
+        # with a value pattern every line on the row is a candidate (C1 after a misread
+        # `-chass`), else the nearest.
+        readable = [ln for ln in group if spec.normalise(compact(ln.text)) is not None]
+        for line in (readable or group)[: None if spec.value_pattern else 1]:
+            text = _cut_at_next_label(compact(line.text), labels)
             if text:
-                candidates.append((text, [group[0]]))
+                candidates.append((text, [line]))
     if spec.value_pattern:
         pattern = re.compile(spec.value_pattern)
         matched = []
@@ -94,7 +98,10 @@ def read_labelled(
         candidates = matched or candidates
     if not candidates:
         return FieldReading.missing(spec.name, f"no value next to label {spec.label!r}")
-    raw, used = candidates[0]
+    # Text after the label that normalises to nothing (only the English label, `住址Address`)
+    # is no value: the line beside or below holds it.
+    values = [c for c in candidates if spec.normalise(c[0]) is not None]
+    raw, used = (values or candidates)[0]
     return check_field(spec, raw, used)
 
 

@@ -10,12 +10,14 @@ strongest TOTAL label, checked against cash paid minus change.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from autoclaim.ocr.engines import OcrLine
 from autoclaim.ocr.layout import right_of, rows, same_row, union_box
+from autoclaim.ocr.parsers.places import correct_place_words, correct_word, fix_word_breaks
 from autoclaim.ocr.types import CheckResult, FieldReading, LineItem
 
 MONTHS = {
@@ -63,7 +65,8 @@ NOT_COMPANY = re.compile(
     re.IGNORECASE,
 )
 ADDRESS_STOP = re.compile(
-    r"(\bTEL\b|TEL[:.]|PHONE|\bFAX\b|H/?P|GST|\bREG\b|\bCO\.?\s*REG|SST|TAX\s*INVOICE|INVOICE|"
+    r"(\bTEL\b|TE[L1I]\s*[:.]|\b0\d{1,2}\s?-\s?\d{3,4}\s?\d{3,4}\b|PHONE|\bFAX\b|H/?P|"
+    r"GST|\bREG\b|\bCO\.?\s*REG|SST|TAX\s*INVOICE|INVOICE|"
     r"RECEIPT|E-?MAIL|@|WWW\.|HTTP|\bID\s*[:.]|\bNO\s*[:.]?\s*\d{6,}|CASH\s*(SALES|BILL)|"
     r"DOCUMENT|\bDATE\b|CASHIER|OPEN\s+DAILY|BUSINESS\s+HOURS|\bMOBILE\b|\d{9,})",
     re.IGNORECASE,
@@ -159,13 +162,14 @@ FULL_WIDTH = str.maketrans("：，（）；．、！", ":,();.,!")
 
 def _clean(text: str) -> str:
     text = " ".join(text.translate(FULL_WIDTH).split())
-    return re.sub(r"\s+,", ",", re.sub(r"\s+\.(?=\S)", ".", text))
+    return re.sub(r"\s+,", ",", re.sub(r"\s+\.(?=\S|$)", ".", text))
 
 
 def tidy_company(text: str) -> str:
     """Drop what follows the company suffix when it holds digits (registration numbers,
     branch codes) and put back the spaces OCR loses around SDN BHD and (M)."""
     text = re.sub(r"S/[D8](?=\W*$|\s*\(?\d)", "S/B", text)  # S/B misread, before a reg no.
+    text = re.sub(r"\b(SDN\.?\s*)[E8]HD\b", r"\1BHD", text, flags=re.I)  # B read as E or 8
     text = re.sub(r"(?<=[A-Z])S/B(?![A-Z])", " S/B", text)
     suffixes = list(re.finditer(r"SDN\.?\s*BHD\.?|\bBHD\.?|BERHAD|\bS/B(?![A-Z])", text, re.I))
     if suffixes and re.search(r"\d", text[suffixes[-1].end() :]):
@@ -178,153 +182,6 @@ def tidy_company(text: str) -> str:
     return " ".join(text.split())
 
 
-# Words common in Malaysian addresses (states, cities, street words): OCR slips within one
-# character of them are corrected. Domain vocabulary, not learnt from any benchmark.
-ADDRESS_WORDS = tuple(
-    [
-        "JALAN",
-        "TAMAN",
-        "LORONG",
-        "PERSIARAN",
-        "LEBUH",
-        "BANDAR",
-        "KAMPUNG",
-        "KAWASAN",
-        "PERINDUSTRIAN",
-        "PERUSAHAAN",
-        "BANGUNAN",
-        "MENARA",
-        "WISMA",
-        "PLAZA",
-        "KOMPLEKS",
-        "SEKSYEN",
-        "SECTION",
-        "BLOK",
-        "BLOCK",
-        "LEVEL",
-        "FLOOR",
-        "GROUND",
-        "SELANGOR",
-        "JOHOR",
-        "BAHRU",
-        "KUALA",
-        "LUMPUR",
-        "PETALING",
-        "JAYA",
-        "SHAH",
-        "ALAM",
-        "KLANG",
-        "PUCHONG",
-        "SUBANG",
-        "CHERAS",
-        "AMPANG",
-        "KAJANG",
-        "SERDANG",
-        "KEMBANGAN",
-        "BANGSAR",
-        "DAMANSARA",
-        "UTAMA",
-        "KEPONG",
-        "SETAPAK",
-        "GOMBAK",
-        "RAWANG",
-        "SEMENYIH",
-        "BANTING",
-        "DENGKIL",
-        "SEPANG",
-        "PUTRAJAYA",
-        "CYBERJAYA",
-        "SEREMBAN",
-        "MELAKA",
-        "PENANG",
-        "PULAU",
-        "PINANG",
-        "PERAK",
-        "IPOH",
-        "KEDAH",
-        "PAHANG",
-        "KELANTAN",
-        "TERENGGANU",
-        "NEGERI",
-        "SEMBILAN",
-        "SABAH",
-        "SARAWAK",
-        "MALAYSIA",
-        "DARUL",
-        "EHSAN",
-        "TAKZIM",
-        "INDUSTRI",
-        "PERDANA",
-        "SENTOSA",
-        "MUTIARA",
-        "BUKIT",
-        "BATU",
-        "SRI",
-        "SERI",
-        "MEWAH",
-        "UTARA",
-        "SELATAN",
-        "TIMUR",
-        "BARAT",
-        "TENGAH",
-        "SHOPPING",
-        "CENTRE",
-        "CENTER",
-        "MALL",
-        "AVENUE",
-        "STREET",
-        "ROAD",
-    ]
-)
-
-
-OCR_SLIPS = {frozenset(pair) for pair in ("FP", "CE", "NM", "IL", "OD", "OQ", "UV", "HN", "BE")}
-
-
-def correct_word(word: str) -> str:
-    """A word one typical OCR slip (F/P, C/E, N/M, ...) away from an address word becomes it."""
-    if len(word) < 5 or not word.isalpha() or word in ADDRESS_WORDS:
-        return word
-    for known in ADDRESS_WORDS:
-        if len(known) != len(word):
-            continue
-        diffs = [(a, b) for a, b in zip(word, known, strict=True) if a != b]
-        if len(diffs) == 1 and frozenset(diffs[0]) in OCR_SLIPS:
-            return known
-    return word
-
-
-def fix_word_breaks(text: str) -> str:
-    """Split two address words OCR ran together (DAMANSARAUTAMA) and join one it broke
-    (S ENTOSA -> SENTOSA is left alone unless the join is an address word: TAM AN -> TAMAN)."""
-
-    def split(match: re.Match[str]) -> str:
-        word = match.group(0)
-        if word in ADDRESS_WORDS:
-            return word
-        for cut in range(3, len(word) - 2):
-            if word[:cut] in ADDRESS_WORDS and word[cut:] in ADDRESS_WORDS:
-                return f"{word[:cut]} {word[cut:]}"
-        return word
-
-    text = re.sub(r"[A-Z]{7,}", split, text)
-
-    def join(match: re.Match[str]) -> str:
-        joined = match.group(1) + match.group(2)
-        return joined if joined in ADDRESS_WORDS else match.group(0)
-
-    text = re.sub(r"\b([A-Z]{1,6}) ([A-Z]{1,8})\b", join, text)
-    # Street words run into the name after them: JALANKANCIL, JLNTSJ2, SELANGORD.E.
-    text = re.sub(
-        r"\b(JALAN|JLN|TAMAN|TMN|LORONG|PERSIARAN|PERBANDARAN|SEKSYEN|SELANGOR|KAMPUNG)"
-        r"(?=[A-Z0-9]{2,}|D\.E\.)",
-        r"\1 ",
-        text,
-    )
-    text = re.sub(r"(?<![\d.])(\d{2})[.,](\d{3})(?= [A-Z])", r"\1\2", text)  # 40.300 SHAH ALAM
-    return re.sub(r"^NO,", "NO.", text)
-
-
 def fix_confusables(text: str) -> str:
     """O/0 misreads by context: 8110O -> 81100 in numbers, L0T/C0. -> LOT/CO. in words."""
 
@@ -334,6 +191,8 @@ def fix_confusables(text: str) -> str:
         digits = sum(c.isdigit() and c != "0" for c in token)
         if digits >= 2 and letters == 0:
             return token.replace("O", "0")
+        if digits >= 1 and re.fullmatch(r"[\dIO]+", token):
+            return token.replace("O", "0").replace("I", "1")  # 28II -> 2811, BATU 1I -> 11
         if re.fullmatch(r"B\d{4}", token):
             return "8" + token[1:]  # B1100 -> 81100 (postcode)
         if letters >= 1 and digits == 0:
@@ -384,6 +243,28 @@ def find_seller(lines: list[OcrLine]) -> int | None:
     return None
 
 
+def _first_name_line(above: OcrLine, name: list[OcrLine]) -> bool:
+    """The line right above a company line is the first line of its name when it is set in
+    the same type (not a larger logo), touches it, holds only upper-case words and shares a
+    word or its initials with it (BECON STATIONER / BECON ENTERPRISE SDN BHD, GHEE HIANG /
+    GH DISTRIBUTOR SDN BHD); a proprietor's name printed above shares neither."""
+    text = above.text.strip()
+    height = max(max(ln.height for ln in name), 1)
+    words = text.split()
+    name_words = set(" ".join(ln.text for ln in name).upper().split())
+    initials = "".join(w[0] for w in words)
+    return (
+        bool((set(words) & name_words) or initials in name_words)
+        and _is_company_line(" ".join(ln.text for ln in name))
+        and len(words) >= 2
+        and text.isupper()
+        and all(re.fullmatch(r"[A-Z&'.-]+", w) for w in words)
+        and not NOT_COMPANY.search(text)
+        and above.height <= 1.3 * height
+        and min(ln.box[1] for ln in name) - above.box[3] <= height / 2
+    )
+
+
 def find_address(lines: list[OcrLine], seller: int | None) -> list[OcrLine]:
     """The block of lines under the seller, up to a phone, tax id or title line.
 
@@ -397,8 +278,12 @@ def find_address(lines: list[OcrLine], seller: int | None) -> list[OcrLine]:
     window = lines[start : start + 9]
     for k, ln in enumerate(window):
         text = ln.text.strip()
-        if not block and (REG_LINE.search(text) or REG_NO.match(text.upper().replace(" ", ""))):
-            continue  # company registration or tax number under the name
+        if not block and (
+            REG_LINE.search(text)
+            or REG_NO.match(text.upper().replace(" ", ""))
+            or re.fullmatch(r"\(.*\)", text)
+        ):
+            continue  # company registration or tax number under the name, in brackets
         if not block and parse_date(text) and not ADDRESS_START.search(_without_date(text)):
             continue  # the date printed under the name, before the address
         stop = ADDRESS_STOP.search(text)
@@ -412,11 +297,32 @@ def find_address(lines: list[OcrLine], seller: int | None) -> list[OcrLine]:
         block.append(ln)
         postcode = POSTCODE.search(text)
         if postcode:
-            following = window[k + 1].text.strip() if k + 1 < len(window) else ""
-            if following and _ends_address(following, postcode_last=_ends_with(text, postcode)):
-                block.append(window[k + 1])
+            rest = [ln.text.strip() for ln in window[k + 1 :]] + [""]
+            taken = 0
+            if rest[0] and _ends_address(rest[0], postcode_last=_ends_with(text, postcode)):
+                taken = 1
+            if _numbered_line(rest[taken]) and _is_stop(rest[taken + 1]):
+                taken += 1  # branch code and name, or a second postcode line, above the phone
+            block.extend(window[k + 1 : k + 1 + taken])
             break
     return block
+
+
+def _is_stop(text: str) -> bool:
+    """A line that ends the address: phone, tax id, title or the end of the window."""
+    return not text or bool(ADDRESS_STOP.search(text) or PHONE.match(text))
+
+
+def _numbered_line(text: str) -> bool:
+    """A line that starts with a number and names a place: 1245-DESA SRI HARTAMAS,
+    10400 PENANG."""
+    return (
+        bool(re.match(r"\d{1,5}\b[\s-]*[A-Z]", text, re.I))
+        and sum(c.isalpha() for c in text) >= 4
+        and not _is_stop(text)
+        and not amounts_in(text)
+        and parse_date(text) is None
+    )
 
 
 STATE_AT_END = re.compile(STATES.pattern.replace("^\\W*(", "\\b(", 1), re.IGNORECASE)
@@ -448,26 +354,38 @@ def _without_date(text: str) -> str:
 
 
 def _address_tail(text: str) -> str:
-    """Text before a stop word on an address line, without the separators before it; empty
-    when it is only a bracket or a few stray characters."""
+    """Text before a stop word on an address line, without the separators and the label
+    word (COMPANY REG NO) before it; empty when it is only a bracket or a few stray
+    characters."""
+    text = re.sub(r"(\b(COMPANY|CO|BUSINESS|GST|SST)\b\.?\s*)+$", "", text.strip(), flags=re.I)
     text = text.rstrip(" ,;:/|-(")
     return text if sum(c.isalnum() for c in text) >= 3 else ""
 
 
 def find_date(lines: list[OcrLine]) -> tuple[str, date, OcrLine] | None:
-    candidates = []
-    for i, ln in enumerate(lines):
-        found = parse_date(ln.text)
-        if found is None:
-            continue
-        score = 0
-        if re.search(r"DATE|TARIKH", ln.text, re.I):
-            score += 2
-        candidates.append((score, -i, found, ln))
+    """The date on the line labelled DATE, else the first one. When no line's text holds a
+    date, the second engine's words on the lines (the combined engine keeps them) are read:
+    RapidOCR sometimes misses a value that Tesseract saw beside its label."""
+    candidates = _dates_in(lines, lambda ln: ln.text)
+    if not candidates:
+        candidates = _dates_in(lines, lambda ln: " ".join(w.text for w in ln.words))
     if not candidates:
         return None
     _, _, (raw, parsed), line = max(candidates, key=lambda c: (c[0], c[1]))
     return raw, parsed, line
+
+
+def _dates_in(
+    lines: list[OcrLine], text_of: Callable[[OcrLine], str]
+) -> list[tuple[int, int, tuple[str, date], OcrLine]]:
+    candidates = []
+    for i, ln in enumerate(lines):
+        text = text_of(ln)
+        found = parse_date(text)
+        if found is not None:
+            score = 2 if re.search(r"DATE|TARIKH", text, re.I) else 0
+            candidates.append((score, -i, found, ln))
+    return candidates
 
 
 def _row_amount(label: OcrLine, lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine]] | None:
@@ -494,6 +412,7 @@ def label_text(text: str) -> str:
 
 def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[str]] | None:
     scored: list[tuple[int, int, str, Decimal, list[OcrLine]]] = []
+    empty: list[tuple[int, int]] = []  # labels with no amount on their row
     for i, ln in enumerate(lines):
         text = label_text(ln.text)
         if NOT_TOTAL.search(text) and not TOTAL_LABELS[0][0].search(text):
@@ -503,6 +422,8 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
                 found = _row_amount(ln, lines)
                 if found is not None and found[1] > 0:
                     scored.append((weight, i, *found))
+                else:
+                    empty.append((weight, i))
                 break
     paid = _labelled_amount(lines, PAID)
     change = _labelled_amount(lines, CHANGE)
@@ -534,7 +455,29 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
         if paid is not None and change is not None and paid - change != best[3]:
             reasons.append(f"cash {paid} minus change {change} is not the total {best[3]}")
         return best[2], best[3], best[4], reasons
+    if empty:
+        # Perspective moved the amounts off the label's row: an amount a row away that
+        # subtotal + tax (or cash - change) add up to.
+        label = lines[max(empty, key=lambda e: (e[0], -e[1]))[1]]
+        nearby = _supported_nearby(label, lines, Decimal(-1))
+        if nearby is not None:
+            return nearby[0], nearby[1], [label, nearby[2]], reasons
+    repeated = _repeated_largest(lines)
+    if repeated is not None:
+        reasons.append(f"no TOTAL label read; {repeated[1]} is the largest amount printed twice")
+        return repeated[0], repeated[1], [repeated[2]], reasons
     return None
+
+
+def _repeated_largest(lines: list[OcrLine]) -> tuple[str, Decimal, OcrLine] | None:
+    """Without a readable TOTAL label: the largest amount printed more than once (the total
+    is repeated as the amount paid, the card charge or the tax summary's sum)."""
+    found = [(raw, value, ln) for ln in lines for raw, value in amounts_in(ln.text) if value > 0]
+    counts: dict[Decimal, int] = {}
+    for _, value, _ in found:
+        counts[value] = counts.get(value, 0) + 1
+    repeated = [f for f in found if counts[f[1]] >= 2]
+    return max(repeated, key=lambda f: f[1]) if repeated else None
 
 
 def _supported_nearby(
@@ -611,8 +554,8 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
     """Seller, date, address and total of an English receipt, each with its box and checks."""
     lines = [
         replace(ln, text=_clean(ln.text))
-        for ln in sorted(lines, key=lambda ln: (ln.box[1], ln.box[0]))
-        if ln.text.strip()
+        for row in rows([ln for ln in lines if ln.text.strip()])
+        for ln in row
     ]
     fields: dict[str, FieldReading] = {}
     checks: list[CheckResult] = []
@@ -634,6 +577,8 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
         joined = " ".join(ln.text for ln in used)
         if COMPANY_SUFFIX_ONLY.match(joined) and first_i > 0:
             used.insert(0, lines[first_i - 1])  # name on one line, SDN BHD on the next
+        elif first_i > 0 and _first_name_line(lines[first_i - 1], used):
+            used.insert(0, lines[first_i - 1])  # GHEE HIANG / GH DISTRIBUTOR ... SDN BHD
         raw = " ".join(_clean(ln.text) for ln in used)
         text = tidy_company(TRAILING_REG_NO.sub("", raw).strip() or raw)
         fields["seller"] = _field("seller", fix_confusables(text.upper()), raw, used)
@@ -642,7 +587,7 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
     if address:
         raw = " ".join(_clean(ln.text) for ln in address)
         raw = re.sub(r"^\(?[A-Z]{0,4}\d{4,}[-\s]*[A-Z]{0,4}\)\s*", "", raw)
-        cleaned = fix_word_breaks(fix_confusables(raw.upper()))
+        cleaned = correct_place_words(fix_word_breaks(fix_confusables(raw.upper())))
         fields["address"] = _field("address", cleaned, raw, address)
     else:
         fields["address"] = FieldReading.missing("address")
