@@ -87,3 +87,30 @@ def test_recogniser_reads_lines_one_at_a_time() -> None:
     from autoclaim.ocr.engines import _rapidocr
 
     assert _rapidocr(1).text_rec.rec_batch_num == 1
+
+
+def test_tesseract_runs_with_one_openmp_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tesseract's OpenMP threads spin while waiting: on two shared cores they nearly tripled
+    its CPU time, so it is started with OMP_THREAD_LIMIT=1 (and the rest of the environment)."""
+    import subprocess
+
+    seen: dict[str, str] = {}
+    real_run = subprocess.run
+
+    def spy(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        env = kwargs["env"]
+        assert isinstance(env, dict)
+        seen.update(env)
+        return real_run(cmd, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setenv("AUTOCLAIM_PROBE", "kept")
+    monkeypatch.setattr(subprocess, "run", spy)
+    page = TesseractEngine().read(text_image(ENGLISH), "eng")
+    assert [ln.text for ln in page.lines] == ENGLISH
+    assert seen["OMP_THREAD_LIMIT"] == "1"
+    assert seen["AUTOCLAIM_PROBE"] == "kept"
+
+
+def test_tesseract_past_its_timeout_is_an_engine_error() -> None:
+    with pytest.raises(OcrEngineError, match="tesseract gave up after"):
+        TesseractEngine(timeout_s=0.001).read(text_image(ENGLISH * 20), "eng")
