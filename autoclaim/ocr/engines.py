@@ -265,6 +265,10 @@ class RapidOcrEngine:
         self.min_score = min_score
 
     def read(self, image: Image.Image, language: Language = "eng") -> OcrPage:
+        return self.recognise(self.detect(image))
+
+    def detect(self, image: Image.Image) -> DetectedLines:
+        """Detect the lines, cut them out and classify their direction (no recognition)."""
         engine = _rapidocr(self.threads)
         rgb = image.convert("RGB")
         scale = 1.0
@@ -278,25 +282,33 @@ class RapidOcrEngine:
         with _RAPID_LOCK:  # onnxruntime sessions are shared; one page at a time
             boxes, _ = engine.text_det(bgr)
             if boxes is None or len(boxes) == 0:
-                return OcrPage([], image.width, image.height, self.name)
+                return DetectedLines(image.width, image.height, [], [], [])
             boxes = engine.sorted_boxes(boxes)
             crops = engine.get_crop_img_list(bgr, boxes)
             crops, cls_res, _ = engine.text_cls(crops)
-            rec_res, _ = engine.text_rec(crops, False)
-        angles = [_line_angle(np.asarray(p)) for p in boxes]
+        quads = [np.asarray(p, dtype=np.float64).reshape(-1, 2) / scale for p in boxes]
+        flipped = [label == "180" and float(score) >= 0.9 for label, score in cls_res]
+        return DetectedLines(image.width, image.height, quads, list(crops), flipped)
+
+    def recognise(self, found: DetectedLines) -> OcrPage:
+        """Read the detected lines; lines read as empty or below `min_score` are dropped."""
+        if not found.quads:
+            return OcrPage([], found.width, found.height, self.name)
+        engine = _rapidocr(self.threads)
+        with _RAPID_LOCK:
+            rec_res, _ = engine.text_rec(found.crops, False)
+        angles = [_line_angle(q) for q in found.quads]
         skew = float(np.median([a for a in angles if a is not None] or [0.0]))
         lines = []
-        for points, (label, cls_score), rec in zip(boxes, cls_res, rec_res, strict=True):
+        for corners, flipped, rec in zip(found.quads, found.upside_down, rec_res, strict=True):
             text, score = str(rec[0]).strip(), float(rec[1])
             if not text or score < self.min_score:
                 continue
-            corners = np.asarray(points, dtype=np.float64).reshape(-1, 2) / scale
             x0, y0, x1, y1 = _box_from_points(corners)
-            box = (max(0, x0), max(0, y0), min(image.width, x1), min(image.height, y1))
-            flipped = label == "180" and float(cls_score) >= 0.9
+            box = (max(0, x0), max(0, y0), min(found.width, x1), min(found.height, y1))
             quad = tuple((float(x), float(y)) for x, y in corners)
             lines.append(OcrLine(text, box, score, upside_down=flipped, quad=quad))
-        return OcrPage(lines, image.width, image.height, self.name, skew_deg=skew)
+        return OcrPage(lines, found.width, found.height, self.name, skew_deg=skew)
 
 
 def _line_angle(points: np.ndarray) -> float | None:
