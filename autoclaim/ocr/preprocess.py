@@ -1,8 +1,9 @@
 """Page clean-up before OCR: orientation (0/90/180/270), deskew and contrast.
 
 Orientation is judged from the detected lines before any is recognised: most elongated
-line boxes standing upright means the page is turned by 90 degrees; most lines classified
-as upside down means 180. A turned page is detected again (the recogniser, the expensive
+line boxes standing upright means the page lies on its side (the classifier's verdict on
+the crops tells which quarter turn rights it); most lines classified as upside down means
+180. A turned page is detected again (the recogniser, the expensive
 stage, runs once). The skew is the median angle of long lines; a skewed page is not read
 again: the recogniser already read each line from its own rotated box, so only the boxes are
 turned with the image (`deskew_page`), which saves a second full pass.

@@ -127,9 +127,12 @@ class DocumentReader:
             notes.append(f"page {index + 1}: low contrast, stretched")
         found = self.rapid.detect(image)
         if self.fix_orientation and preprocess.page_turned_sideways(found):
-            image = preprocess.rotate(image, 90)
+            # The line crops of a page on its side are cut turned a quarter clockwise; the
+            # classifier sees them upside down when the page needs the other quarter turn.
+            turn = 270 if preprocess.page_upside_down(found) else 90
+            image = preprocess.rotate(image, turn)
             found = self.rapid.detect(image)
-            notes.append(f"page {index + 1}: turned by 90 degrees")
+            notes.append(f"page {index + 1}: on its side, turned by {turn} degrees")
         if self.fix_orientation and preprocess.page_upside_down(found):
             image = preprocess.rotate(image, 180)
             found = self.rapid.detect(image)
