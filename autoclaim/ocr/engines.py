@@ -187,6 +187,11 @@ _RAPID_LOCK = threading.Lock()
 # widest one, and receipt lines vary from "1" to a full-width address, so batches of 6
 # (RapidOCR's default) spend about a third of the recogniser's time on padding.
 REC_BATCH = 1
+# Each line is fed at its own width (at least this many pixels, at the model's height of
+# 48), not padded to the 320 px RapidOCR starts from: short lines ("1", "9.00") were mostly
+# padding. On 2193 SROIE lines matched to their transcripts (receipts 040-079), exact lines
+# 0.529 at 320 px, 0.558 at 96 px; the recogniser's CPU time drops by about a sixth.
+REC_MIN_WIDTH = 96
 
 
 @lru_cache(maxsize=1)
@@ -204,6 +209,7 @@ def _rapidocr(threads: int) -> Any:
         inter_op_num_threads=1,
         print_verbose=False,
         rec_batch_num=REC_BATCH,
+        rec_img_shape=[3, 48, REC_MIN_WIDTH],
     )
     config = update_model_path(read_yaml(DEFAULT_CFG_PATH))
     for stage, holder in (

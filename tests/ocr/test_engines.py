@@ -114,3 +114,27 @@ def test_tesseract_runs_with_one_openmp_thread(monkeypatch: pytest.MonkeyPatch) 
 def test_tesseract_past_its_timeout_is_an_engine_error() -> None:
     with pytest.raises(OcrEngineError, match="tesseract gave up after"):
         TesseractEngine(timeout_s=0.001).read(text_image(ENGLISH * 20), "eng")
+
+
+def test_short_lines_reach_the_recogniser_at_their_own_width(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A short line is not padded to 320 px (most of that input was padding)."""
+    from autoclaim.ocr.engines import REC_MIN_WIDTH, _rapidocr
+
+    holder = _rapidocr(2).text_rec.session
+    widths: list[int] = []
+    real_run = holder.session.run
+
+    def spy(outputs: object, feed: dict[str, object]) -> object:
+        (batch,) = feed.values()
+        widths.append(batch.shape[3])  # type: ignore[attr-defined]
+        return real_run(outputs, feed)
+
+    monkeypatch.setattr(holder.session, "run", spy, raising=False)
+    page = RapidOcrEngine().read(text_image(["9.00", "TOTAL AMOUNT DUE RM 12.50 THANK YOU"]))
+    assert [ln.text.replace(" ", "") for ln in page.lines] == [
+        "9.00",
+        "TOTALAMOUNTDUERM12.50THANKYOU",
+    ]
+    assert REC_MIN_WIDTH <= min(widths) < 320 < max(widths)
