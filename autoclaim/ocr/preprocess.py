@@ -1,9 +1,11 @@
 """Page clean-up before OCR: orientation (0/90/180/270), deskew and contrast.
 
-Orientation and skew are judged from a first RapidOCR pass: most lines standing upright
-means the page is turned by 90 degrees; most lines classified as upside down means 180;
-the median angle of long lines is the skew. A turned page is read again; a skewed one is
-not: the recogniser already read each line from its own rotated box, so only the boxes are
+Orientation is judged from the detected lines before any is recognised: most elongated
+line boxes standing upright means the page lies on its side (the classifier's verdict on
+the crops tells which quarter turn rights it); most lines classified as upside down means
+180. A turned page is detected again (the recogniser, the expensive
+stage, runs once). The skew is the median angle of long lines; a skewed page is not read
+again: the recogniser already read each line from its own rotated box, so only the boxes are
 turned with the image (`deskew_page`), which saves a second full pass.
 """
 
@@ -14,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image, ImageOps
 
-from autoclaim.ocr.engines import OcrLine, OcrPage
+from autoclaim.ocr.engines import DetectedLines, OcrLine, OcrPage
 
 MIN_SKEW_DEG = 1.5
 MAX_SKEW_DEG = 20.0
@@ -50,20 +52,21 @@ def remove_red_stamps(image: Image.Image) -> tuple[Image.Image, bool]:
     return Image.fromarray(cleaned), True
 
 
-def page_turned_sideways(page: OcrPage) -> bool:
-    """Most text boxes are taller than wide: the page lies on its side."""
-    multi_char = [ln for ln in page.lines if len(ln.text) >= 3]
-    if len(multi_char) < 3:
+def page_turned_sideways(found: DetectedLines) -> bool:
+    """Most elongated line boxes stand upright: the page lies on its side. (Square boxes,
+    single characters, say nothing about the direction.)"""
+    elongated = [(w, h) for w, h in found.sizes() if max(w, h) >= 1.5 * max(1, min(w, h))]
+    if len(elongated) < 3:
         return False
-    upright = sum(ln.height > 1.5 * ln.width for ln in multi_char)
-    return upright > len(multi_char) / 2
+    upright = sum(h > 1.5 * w for w, h in elongated)
+    return upright > len(elongated) / 2
 
 
-def page_upside_down(page: OcrPage) -> bool:
-    """Most lines were classified as rotated by 180 degrees."""
-    if len(page.lines) < 2:
+def page_upside_down(found: DetectedLines) -> bool:
+    """The line classifier saw most lines rotated by 180 degrees."""
+    if len(found.upside_down) < 2:
         return False
-    return sum(ln.upside_down for ln in page.lines) > len(page.lines) / 2
+    return sum(found.upside_down) > len(found.upside_down) / 2
 
 
 def deskew_angle(page: OcrPage) -> float | None:

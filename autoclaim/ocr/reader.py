@@ -1,7 +1,8 @@
 """`read_document`: bytes in, a `DocumentReading` out (the one entry point of autoclaim.ocr).
 
-Steps: load pages (PDF text layer when present) → contrast → RapidOCR pass → orientation
-and deskew from that pass (turn and read again when needed) → classify the text → for
+Steps: load pages (PDF text layer when present) → contrast → RapidOCR line detection →
+orientation from the detected lines (turn and detect again when needed) → recognition →
+deskew from the recognised lines' corners → classify the text → for
 English receipts, Tesseract's word spacing merged in (the "combined" engine) → the parser
 for the document type → fields with checks.
 """
@@ -125,15 +126,19 @@ class DocumentReader:
             image, stretched = preprocess.improve_contrast(image)
         if stretched:
             notes.append(f"page {index + 1}: low contrast, stretched")
-        page = self.rapid.read(image, "chi_sim")
-        if self.fix_orientation and preprocess.page_turned_sideways(page):
-            image = preprocess.rotate(image, 90)
-            page = self.rapid.read(image, "chi_sim")
-            notes.append(f"page {index + 1}: turned by 90 degrees")
-        if self.fix_orientation and preprocess.page_upside_down(page):
+        found = self.rapid.detect(image)
+        if self.fix_orientation and preprocess.page_turned_sideways(found):
+            # The line crops of a page on its side are cut turned a quarter clockwise; the
+            # classifier sees them upside down when the page needs the other quarter turn.
+            turn = 270 if preprocess.page_upside_down(found) else 90
+            image = preprocess.rotate(image, turn)
+            found = self.rapid.detect(image)
+            notes.append(f"page {index + 1}: on its side, turned by {turn} degrees")
+        if self.fix_orientation and preprocess.page_upside_down(found):
             image = preprocess.rotate(image, 180)
-            page = self.rapid.read(image, "chi_sim")
+            found = self.rapid.detect(image)
             notes.append(f"page {index + 1}: upside down, turned by 180 degrees")
+        page = self.rapid.recognise(found)
         angle = preprocess.deskew_angle(page) if self.deskew else None
         if angle is not None:
             image, page = preprocess.deskew_page(image, page, angle)

@@ -94,3 +94,55 @@ def test_rapidocr_models_ship_inside_the_wheel() -> None:
 def test_recogniser_reads_lines_one_at_a_time() -> None:
     """Batches pad every crop to the widest; one line at a time costs about a third less."""
     assert RapidOcrEngine(threads=1).models().text_rec.rec_batch_num == 1
+
+
+def test_tesseract_runs_with_one_openmp_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tesseract's OpenMP threads spin while waiting: on two shared cores they nearly tripled
+    its CPU time, so it is started with OMP_THREAD_LIMIT=1 (and the rest of the environment)."""
+    import subprocess
+
+    seen: dict[str, str] = {}
+    real_run = subprocess.run
+
+    def spy(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        env = kwargs["env"]
+        assert isinstance(env, dict)
+        seen.update(env)
+        return real_run(cmd, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setenv("AUTOCLAIM_PROBE", "kept")
+    monkeypatch.setattr(subprocess, "run", spy)
+    page = TesseractEngine().read(text_image(ENGLISH), "eng")
+    assert [ln.text for ln in page.lines] == ENGLISH
+    assert seen["OMP_THREAD_LIMIT"] == "1"
+    assert seen["AUTOCLAIM_PROBE"] == "kept"
+
+
+def test_tesseract_past_its_timeout_is_an_engine_error() -> None:
+    with pytest.raises(OcrEngineError, match="tesseract gave up after"):
+        TesseractEngine(timeout_s=0.001).read(text_image(ENGLISH * 20), "eng")
+
+
+def test_short_lines_reach_the_recogniser_at_their_own_width(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A short line is not padded to 320 px (most of that input was padding)."""
+    from autoclaim.ocr.engines import REC_MIN_WIDTH
+
+    engine = RapidOcrEngine()
+    holder = engine.models().text_rec.session
+    widths: list[int] = []
+    real_run = holder.session.run
+
+    def spy(outputs: object, feed: dict[str, object]) -> object:
+        (batch,) = feed.values()
+        widths.append(batch.shape[3])  # type: ignore[attr-defined]
+        return real_run(outputs, feed)
+
+    monkeypatch.setattr(holder.session, "run", spy, raising=False)
+    page = engine.read(text_image(["9.00", "TOTAL AMOUNT DUE RM 12.50 THANK YOU"]))
+    assert [ln.text.replace(" ", "") for ln in page.lines] == [
+        "9.00",
+        "TOTALAMOUNTDUERM12.50THANKYOU",
+    ]
+    assert REC_MIN_WIDTH <= min(widths) < 320 < max(widths)

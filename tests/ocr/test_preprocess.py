@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from autoclaim.ocr.engines import OcrLine, OcrPage
+from autoclaim.ocr.engines import DetectedLines, OcrLine, OcrPage
 from autoclaim.ocr.preprocess import (
     deskew_angle,
     deskew_page,
@@ -50,14 +50,29 @@ def _page(lines: list[OcrLine], skew: float = 0.0) -> OcrPage:
     return OcrPage(lines, 1000, 1000, "rapidocr", skew_deg=skew)
 
 
-def test_orientation_from_line_shapes_and_classifier() -> None:
-    upright = [OcrLine("ABCDEF", (10, 10 + 60 * i, 40, 200 + 60 * i), 0.9) for i in range(4)]
-    level = [OcrLine("ABCDEF", (10, 10 + 40 * i, 300, 40 + 40 * i), 0.9) for i in range(4)]
-    flipped = [OcrLine(ln.text, ln.box, 0.9, upside_down=True) for ln in level]
-    assert page_turned_sideways(_page(upright))
-    assert not page_turned_sideways(_page(level))
-    assert page_upside_down(_page(flipped))
-    assert not page_upside_down(_page(level))
+def _found(boxes: list[tuple[int, int, int, int]], flipped: bool = False) -> DetectedLines:
+    quads = [np.array([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], float) for x0, y0, x1, y1 in boxes]
+    crops = [np.zeros((8, 8, 3), np.uint8) for _ in boxes]
+    return DetectedLines(1000, 1000, quads, crops, [flipped] * len(boxes))
+
+
+def test_orientation_from_detected_line_shapes_and_classifier() -> None:
+    upright = _found([(10, 10 + 60 * i, 40, 200 + 60 * i) for i in range(4)])
+    level = _found([(10, 10 + 40 * i, 300, 40 + 40 * i) for i in range(4)])
+    flipped = _found([(10, 10 + 40 * i, 300, 40 + 40 * i) for i in range(4)], flipped=True)
+    assert page_turned_sideways(upright)
+    assert not page_turned_sideways(level)
+    assert page_upside_down(flipped)
+    assert not page_upside_down(level)
+
+
+def test_square_boxes_say_nothing_about_orientation() -> None:
+    """Single characters (square boxes) are left out: a page of upright words with a column
+    of single characters beside it is not sideways."""
+    words = [(10, 10 + 40 * i, 300, 40 + 40 * i) for i in range(4)]
+    chars = [(400, 10 + 40 * i, 430, 42 + 40 * i) for i in range(8)]
+    assert not page_turned_sideways(_found(words + chars))
+    assert not page_turned_sideways(_found(chars))
 
 
 def test_deskew_only_for_real_but_moderate_skew() -> None:

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from autoclaim.ocr import read_document
-from autoclaim.ocr.engines import Language, OcrPage, RapidOcrEngine
+from autoclaim.ocr.engines import DetectedLines, OcrPage, RapidOcrEngine
 from autoclaim.ocr.errors import DocumentTooLargeError, EncryptedPdfError, UnreadableDocumentError
 from autoclaim.ocr.reader import DocumentReader
 from tests.ocr.documents import huge_png, image_bytes, text_image, text_pdf
@@ -74,15 +74,20 @@ def test_receipt_image_end_to_end(reader: DocumentReader) -> None:
 
 
 class CountingRapidOcr(RapidOcrEngine):
-    """The real RapidOCR engine, counting full-page passes."""
+    """The real RapidOCR engine, counting detection and recognition passes."""
 
     def __init__(self) -> None:
         super().__init__(threads=1)
-        self.passes = 0
+        self.detections = 0
+        self.recognitions = 0
 
-    def read(self, image: Image.Image, language: Language = "eng") -> OcrPage:
-        self.passes += 1
-        return super().read(image, language)
+    def detect(self, image: Image.Image) -> DetectedLines:
+        self.detections += 1
+        return super().detect(image)
+
+    def recognise(self, found: DetectedLines) -> OcrPage:
+        self.recognitions += 1
+        return super().recognise(found)
 
 
 @pytest.mark.slow
@@ -95,10 +100,29 @@ def test_skewed_receipt_is_levelled_without_a_second_pass() -> None:
     image = text_image(RECEIPT, size=26).rotate(-4, expand=True, fillcolor="white")
     reading = reader.read(image_bytes(image, "JPEG"), "skewed.jpg")
     assert any("deskewed" in w for w in reading.warnings)
-    assert counting.passes == 1
+    assert (counting.detections, counting.recognitions) == (1, 1)
     assert reading.fields["seller"].value == "KEDAI MAJU JAYA SDN BHD"
     assert reading.fields["date"].value == "2019-03-15"
     assert reading.fields["total"].value == "9.00"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("degrees", "note"),
+    [(90, "turned by 270 degrees"), (270, "turned by 90 degrees"), (180, "upside down")],
+)
+def test_turned_page_is_recognised_once(degrees: int, note: str) -> None:
+    """Orientation is judged from the detected lines, so a turned page is detected again
+    but the recogniser (the expensive stage) reads it only once, the right way up."""
+    reader = DocumentReader("auto", threads=1)
+    counting = CountingRapidOcr()
+    reader.rapid = counting
+    image = vehicle_licence_image().rotate(degrees, expand=True)
+    reading = reader.read(image_bytes(image), "turned.png")
+    assert any(note in w for w in reading.warnings)
+    assert counting.recognitions == 1
+    assert counting.detections == 2
+    assert reading.fields["plate"].value == "京A12345"
 
 
 @pytest.mark.slow
@@ -115,7 +139,7 @@ def test_sideways_scan_is_turned_and_read(reader: DocumentReader) -> None:
     image = vehicle_licence_image().rotate(90, expand=True)
     reading = reader.read(image_bytes(image), "sideways.png")
     assert reading.fields["plate"].value == "京A12345"
-    assert any("90 degrees" in w for w in reading.warnings)
+    assert any("on its side" in w for w in reading.warnings)
 
 
 def test_blank_page_is_unknown_with_a_clear_message(reader: DocumentReader) -> None:
