@@ -140,6 +140,8 @@ class Predictor:
         self.meta = meta
         self.batch_size = batch_size
         self.decode_side = max(DECODE_FACTOR * meta.input_size, QUALITY_SIDE)
+        self._decode_pool: ThreadPoolExecutor | None = None
+        self._decode_lock = threading.Lock()
         extra = extra or {}
         mean, inv_std = extra.get("feature_mean"), extra.get("feature_inv_std")
         self._feature_mean = None if mean is None else np.asarray(mean, dtype=np.float32)
@@ -193,6 +195,19 @@ class Predictor:
         """A photo decoded as the model and the quality checks need it: JPEGs at reduced
         scale, still at least `decode_side` pixels a side."""
         return decode_photo(photo, self.decode_side)
+
+    def _prepare(self, photo: PhotoInput) -> tuple[Photo, tuple[np.ndarray, Placement]]:
+        decoded = self.decode(photo)
+        return decoded, self.letterbox(decoded.image)
+
+    def _decoder(self) -> ThreadPoolExecutor:
+        """The threads that decode a call's photos, started once per Predictor."""
+        with self._decode_lock:
+            if self._decode_pool is None:
+                self._decode_pool = ThreadPoolExecutor(
+                    DECODE_THREADS, thread_name_prefix="autoclaim-decode"
+                )
+            return self._decode_pool
 
     def letterbox(self, image: Image.Image) -> tuple[np.ndarray, Placement]:
         return letterbox(image, self.meta.input_size, self.meta.pad_value)
@@ -252,11 +267,11 @@ class Predictor:
     ) -> list[tuple[PhotoAssessment, dict[str, np.ndarray]]]:
         # Every input is decoded (and so checked) before any model work; a batch's photos
         # decode side by side (Pillow releases the GIL while decoding and resizing).
-        with ThreadPoolExecutor(min(DECODE_THREADS, max(1, len(photos)))) as pool:
-            decoded = list(pool.map(self.decode, photos))
-            boxed = list(pool.map(lambda photo: self.letterbox(photo.image), decoded))
-        if not decoded:
+        if not photos:
             return []
+        prepared = list(self._decoder().map(self._prepare, photos))
+        decoded = [photo for photo, _ in prepared]
+        boxed = [box for _, box in prepared]
         raw = self.forward([canvas for canvas, _ in boxed])
         results = []
         for i, (photo, (canvas, placement)) in enumerate(zip(decoded, boxed, strict=True)):

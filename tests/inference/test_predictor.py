@@ -80,6 +80,8 @@ def test_photos_of_a_batch_decode_side_by_side(
     monkeypatch.setattr(tiny_predictor, "decode", slow_decode)
     assert len(tiny_predictor.assess([scene() for _ in range(4)])) == 4
     assert len(decoders) == DECODE_THREADS == 2
+    tiny_predictor.assess([scene() for _ in range(4)])
+    assert len(decoders) == 2  # the same two threads serve the next call (no pool per call)
 
 
 def test_quality_warnings() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -216,9 +217,6 @@ def test_given_doc_type_skips_classification(reader: DocumentReader) -> None:
 def test_worker_threads_asking_at_once_share_one_reader(monkeypatch: pytest.MonkeyPatch) -> None:
     """Two worker threads reading their first documents together must not load the models
     twice (the cache used to be checked and filled without a lock)."""
-    import threading
-    import time
-
     from autoclaim.ocr import reader as reader_module
 
     built: list[object] = []
@@ -251,7 +249,7 @@ class SlowReader(DocumentReader):
 
     active = 0
     most_active = 0
-    lock = __import__("threading").Lock()
+    lock = threading.Lock()
 
     def read(self, data: bytes, filename: str | None = None, doc_type: object = None) -> object:  # type: ignore[override]
         with SlowReader.lock:
