@@ -26,13 +26,13 @@ def ocr(
     """Read licences, invoices and receipts; one JSON object per file on stdout."""
     from rich.progress import track
 
-    from autoclaim.ocr.reader import get_reader
+    from autoclaim.ocr.reader import DocumentReader
 
     if doc_type is not None and doc_type not in DOC_TYPES:
         raise typer.BadParameter(f"unknown document type {doc_type!r}", param_hint="--type")
     if engine not in ("auto", "tesseract", "rapidocr", "combined"):
         raise typer.BadParameter(f"unknown engine {engine!r}", param_hint="--engine")
-    reader = get_reader(engine)  # type: ignore[arg-type]
+    reader = DocumentReader(engine)  # type: ignore[arg-type]
     failed = 0
     items = track(files, description="Reading", transient=True) if len(files) > 1 else files
     for path in items:

@@ -234,25 +234,14 @@ class ReaderPool:
             self._free.put(reader)
 
 
-_READERS: dict[tuple[str, int], DocumentReader] = {}
 _POOLS: dict[tuple[str, int, int], ReaderPool] = {}
-_READERS_LOCK = threading.Lock()
-
-
-def get_reader(engine: EngineChoice = "auto", threads: int = 2) -> DocumentReader:
-    """A process-wide reader per engine choice: models load once, even when several worker
-    threads ask for it at the same moment."""
-    key = (engine, threads)
-    with _READERS_LOCK:
-        if key not in _READERS:
-            _READERS[key] = DocumentReader(engine, threads)
-        return _READERS[key]
+_POOLS_LOCK = threading.Lock()
 
 
 def get_pool(engine: EngineChoice = "auto", threads: int = 1, size: int = 2) -> ReaderPool:
     """The process-wide pool of readers for these settings."""
     key = (engine, threads, size)
-    with _READERS_LOCK:
+    with _POOLS_LOCK:
         if key not in _POOLS:
             _POOLS[key] = ReaderPool(engine, threads, size)
         return _POOLS[key]

@@ -214,27 +214,27 @@ def test_given_doc_type_skips_classification(reader: DocumentReader) -> None:
     assert set(reading.fields) == {"seller", "date", "address", "total"}
 
 
-def test_worker_threads_asking_at_once_share_one_reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two worker threads reading their first documents together must not load the models
-    twice (the cache used to be checked and filled without a lock)."""
+def test_worker_threads_asking_at_once_share_one_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker threads reading their first documents together get one pool (and so never
+    load more readers' models than the pool's size)."""
     from autoclaim.ocr import reader as reader_module
 
     built: list[object] = []
 
-    class SlowToLoad(reader_module.DocumentReader):
-        def __init__(self, engine: reader_module.EngineChoice, threads: int) -> None:
-            time.sleep(0.05)  # the window a second thread used to slip into
+    class SlowToMake(reader_module.ReaderPool):
+        def __init__(self, engine: reader_module.EngineChoice, threads: int, size: int) -> None:
+            time.sleep(0.05)  # the window a second thread would slip into without the lock
             built.append(self)
-            super().__init__(engine, threads)
+            super().__init__(engine, threads, size)
 
-    monkeypatch.setattr(reader_module, "DocumentReader", SlowToLoad)
-    monkeypatch.setattr(reader_module, "_READERS", {})
+    monkeypatch.setattr(reader_module, "ReaderPool", SlowToMake)
+    monkeypatch.setattr(reader_module, "_POOLS", {})
     start = threading.Barrier(4)
     got: list[object] = []
 
     def ask() -> None:
         start.wait()
-        got.append(reader_module.get_reader("tesseract", 1))
+        got.append(reader_module.get_pool("tesseract", 1, 2))
 
     threads = [threading.Thread(target=ask) for _ in range(4)]
     for t in threads:
