@@ -1,10 +1,16 @@
 """Post-training choices made on a held-out, group-disjoint fold of *train* (never val):
 temperatures, per-class thresholds, severity decision biases and the out-of-distribution
-distance threshold."""
+distance threshold.
+
+The held-out fold is small (about 70 source photos carry a severity label), so a threshold or
+bias that maximises F1 on it follows a handful of photos. Thresholds and biases are therefore
+bagged: chosen on group-bootstrap resamples of the fold (a source photo's augmented copies are
+drawn together) and averaged."""
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -21,6 +27,23 @@ from autoclaim.models.postprocess import (
 from autoclaim.models.weights import ModelMetadata
 
 TEMPERATURE_GRID = np.exp(np.linspace(np.log(0.25), np.log(6.0), 81))
+BOOTSTRAP_ROUNDS = 100
+
+
+def group_bootstrap(
+    groups: Sequence[str], rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0
+) -> list[np.ndarray]:
+    """Index arrays of `rounds` resamples that draw whole groups with replacement."""
+    members: dict[str, list[int]] = {}
+    for i, group in enumerate(groups):
+        members.setdefault(group, []).append(i)
+    names = sorted(members)
+    rng = np.random.default_rng(seed)
+    samples = []
+    for _ in range(rounds):
+        picked = rng.choice(len(names), size=len(names), replace=True)
+        samples.append(np.concatenate([members[names[j]] for j in picked]))
+    return samples
 
 
 def fit_multilabel_temperature(logits: np.ndarray, truth: np.ndarray) -> float:
@@ -44,6 +67,16 @@ def fit_severity_temperature(logits: np.ndarray, truth: np.ndarray) -> float:
     return round(best_t, 4)
 
 
+def bagged_thresholds(probs: np.ndarray, truth: np.ndarray, groups: Sequence[str]) -> list[float]:
+    """Per-class F1-maximising thresholds, averaged over group-bootstrap resamples."""
+    samples = group_bootstrap(groups)
+    per_sample = [
+        [best_f1_threshold(probs[idx, c], truth[idx, c]) for c in range(truth.shape[1])]
+        for idx in samples
+    ]
+    return [round(float(t), 3) for t in np.mean(per_sample, axis=0)]
+
+
 def fit_severity_bias(probs: np.ndarray, truth: np.ndarray) -> list[float]:
     """Additive log-score offsets for moderate/severe that maximise macro-F1 (small grid)."""
     grid = np.arange(-1.0, 1.01, 0.25)
@@ -59,6 +92,14 @@ def fit_severity_bias(probs: np.ndarray, truth: np.ndarray) -> list[float]:
     return best[1]
 
 
+def bagged_severity_bias(
+    probs: np.ndarray, truth: np.ndarray, groups: Sequence[str]
+) -> list[float]:
+    """The severity decision offsets, averaged over group-bootstrap resamples."""
+    per_sample = [fit_severity_bias(probs[idx], truth[idx]) for idx in group_bootstrap(groups)]
+    return [round(float(b), 3) for b in np.mean(per_sample, axis=0)]
+
+
 def calibrate(
     meta: ModelMetadata,
     held_out: dict[str, np.ndarray],
@@ -68,16 +109,17 @@ def calibrate(
     """Fill `meta` (temperatures, thresholds, bias, OOD threshold, holdout metrics); returns
     the feature statistics to store beside the weights."""
     metrics: dict[str, float] = {}
-    for head, targets, known, names in (
-        ("parts", held.parts, held.parts_known, meta.parts),
-        ("damage_types", held.types, held.types_known, meta.damage_types),
+    for head, targets, known in (
+        ("parts", held.parts, held.parts_known),
+        ("damage_types", held.types, held.types_known),
     ):
         logits, truth = held_out[head][known], targets[known]
         if len(truth) == 0:
             continue
         t = fit_multilabel_temperature(logits, truth)
         probs = multilabel_probabilities(logits, t)
-        thresholds = [best_f1_threshold(probs[:, c], truth[:, c]) for c in range(len(names))]
+        groups = [g for g, k in zip(held.groups, known, strict=True) if k]
+        thresholds = bagged_thresholds(probs, truth, groups)
         meta.temperature[head] = t
         meta.thresholds[head] = thresholds
         rows = f1_per_class(truth, (probs >= np.asarray(thresholds)).astype(np.float32))
@@ -88,7 +130,8 @@ def calibrate(
         t = fit_severity_temperature(logits, truth)
         probs = severity_probabilities(logits, t)
         meta.temperature["severity"] = t
-        meta.severity_bias = fit_severity_bias(probs, truth)
+        groups = [g for g, k in zip(held.groups, strong, strict=True) if k]
+        meta.severity_bias = bagged_severity_bias(probs, truth, groups)
         pred = severity_decision(probs, meta.severity_bias)
         rows = f1_per_class(one_hot(truth, 3), one_hot(pred, 3))
         metrics["severity_macro_f1"] = float(np.mean([r["f1"] for r in rows]))
