@@ -407,3 +407,14 @@ def test_space_before_the_full_stop_ending_a_line_is_dropped() -> None:
     ]
     address = parse_receipt(layout(rows)).fields["address"].value
     assert address == "NO. 63, LORONG SETIA 14, 58200 KUALA LUMPUR, WILAYAH PERSEKUTUAN."
+
+
+def test_space_printed_before_a_comma_is_kept() -> None:
+    rows = [
+        ["SANYU STATIONERY SHOP"],
+        ["NO. 31G&33G, JALAN SETIA INDAH X ,U13/X"],
+        ["40170 SETIA ALAM"],
+        ["TEL: +603-3362 4137"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "NO. 31G&33G, JALAN SETIA INDAH X ,U13/X 40170 SETIA ALAM"
