@@ -418,3 +418,31 @@ def test_space_printed_before_a_comma_is_kept() -> None:
     ]
     address = parse_receipt(layout(rows)).fields["address"].value
     assert address == "NO. 31G&33G, JALAN SETIA INDAH X ,U13/X 40170 SETIA ALAM"
+
+
+def test_total_paid_exactly_is_the_labelled_amount_after_rounding() -> None:
+    rows = [
+        ["ONE ONE THREE SEAFOOD RESTAURANT SDN BHD"],
+        ["NO.1, TAMAN SRI DENGKIL, 43800 DENGKIL, SELANGOR."],
+        ["Total (Excluding GST):", "", "62.00"],
+        ["Total (Inclusive of GST):", "", "65.72"],
+        ["Rounding Adj", "", "-0.02"],
+        ["TOTAL:", "", "65.70"],
+        ["CASH :", "", "65.70"],
+    ]
+    assert parse_receipt(layout(rows, col_width=330)).fields["total"].value == "65.70"
+
+
+def test_tax_total_of_the_gst_summary_is_not_the_total() -> None:
+    rows = [
+        ["KEDAI RUNCIT ABC SDN BHD"],
+        ["12 JALAN MAWAR, 50000 KUALA LUMPUR"],
+        ["SUB-TOTAL (GST)", "", "2.50"],
+        ["CASH", "", "10.00"],
+        ["CHANGE"],  # its amount not read
+        ["GST SUMMARY"],
+        ["SR", "2.36", "0.14"],
+        ["TAX TOTAL:", "", "0.14"],
+        ["TOTAL QTY: 1", "", "2.50"],
+    ]
+    assert parse_receipt(layout(rows, col_width=330)).fields["total"].value == "2.50"

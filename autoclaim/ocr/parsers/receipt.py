@@ -97,7 +97,7 @@ TOTAL_LABELS: list[tuple[re.Pattern[str], int]] = [
 NOT_TOTAL = re.compile(
     r"SUB\s*-?\s*TOTAL|TOTAL\s*(QTY|QUANTITY|ITEMS?|DISC|DISCOUNT|SAVING|GST|TAX|SST|EXCL|"
     r"EXCLUDING|W/?O|BEFORE|ITEM)|(EXCL|EXCLUDING|BEFORE)\s*(GST|TAX)|GST\s*SUMMARY|"
-    r"NO\.?\s*OF\s*ITEMS|TOTAL\s*NO|TOT\w*\s*Q|SAVING|INCLUDED\s*GST",
+    r"NO\.?\s*OF\s*ITEMS|TOTAL\s*NO|TOT\w*\s*Q|SAVING|INCLUDED\s*GST|(TAX|GST|SST)\s*TOTAL",
     re.I,
 )
 PAID = re.compile(
@@ -432,6 +432,13 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
     paid = _labelled_amount(lines, PAID)
     change = _labelled_amount(lines, CHANGE)
     reasons: list[str] = []
+    if paid is not None and change is None:
+        # Paid exactly, no change printed: the labelled amount equal to what was paid is the
+        # total (after rounding; the amount before rounding or the tax is not).
+        agreeing = [s for s in scored if s[3] == paid]
+        if agreeing:
+            best = max(agreeing, key=lambda s: (s[0], -s[1]))
+            return best[2], best[3], best[4], reasons
     if paid is not None and change is not None and paid >= change:
         expected = paid - change
         agreeing = [s for s in scored if s[3] == expected]
