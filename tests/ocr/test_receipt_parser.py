@@ -446,3 +446,9 @@ def test_tax_total_of_the_gst_summary_is_not_the_total() -> None:
         ["TOTAL QTY: 1", "", "2.50"],
     ]
     assert parse_receipt(layout(rows, col_width=330)).fields["total"].value == "2.50"
+
+
+def test_company_suffix_with_d_read_as_a_dot_and_a_stray_colon() -> None:
+    assert tidy_company("SEAFOOD RESTAURANT SDN BH.") == "SEAFOOD RESTAURANT SDN BHD"
+    assert tidy_company("THE: TOAST F&B SDN BHD") == "THE TOAST F&B SDN BHD"
+    assert tidy_company("SEGI CASH & CARRY SDN. BHD.") == "SEGI CASH & CARRY SDN. BHD."

@@ -174,6 +174,8 @@ def tidy_company(text: str) -> str:
     branch codes) and put back the spaces OCR loses around SDN BHD and (M)."""
     text = re.sub(r"S/[D8](?=\W*$|\s*\(?\d)", "S/B", text)  # S/B misread, before a reg no.
     text = re.sub(r"\b(SDN\.?\s*)[E8]HD\b", r"\1BHD", text, flags=re.I)  # B read as E or 8
+    text = re.sub(r"\b(SDN\.?\s*)BH\.(?=\s|$)", r"\1BHD", text, flags=re.I)  # D read as a dot
+    text = re.sub(r"\s*[:;]\s*", " ", text).strip()  # a company name holds no colon
     text = re.sub(r"(?<=[A-Z])S/B(?![A-Z])", " S/B", text)
     suffixes = list(re.finditer(r"SDN\.?\s*BHD\.?|\bBHD\.?|BERHAD|\bS/B(?![A-Z])", text, re.I))
     if suffixes and re.search(r"\d", text[suffixes[-1].end() :]):
