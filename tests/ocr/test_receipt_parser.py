@@ -452,3 +452,16 @@ def test_company_suffix_with_d_read_as_a_dot_and_a_stray_colon() -> None:
     assert tidy_company("SEAFOOD RESTAURANT SDN BH.") == "SEAFOOD RESTAURANT SDN BHD"
     assert tidy_company("THE: TOAST F&B SDN BHD") == "THE TOAST F&B SDN BHD"
     assert tidy_company("SEGI CASH & CARRY SDN. BHD.") == "SEGI CASH & CARRY SDN. BHD."
+
+
+def test_lot_number_of_five_digits_is_not_the_postcode() -> None:
+    rows = [
+        ["LEONG HENG SHELL SERVICE STATION"],
+        ["LOT 26151 BANDAR SG LONG,"],
+        ["11 1/4 MILES CHERAS,"],
+        ["43000 KAJANG, SELANGOR"],
+        ["Site : 2188"],
+        ["Telephone : 03-90805318"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "LOT 26151 BANDAR SG LONG, 11 1/4 MILES CHERAS, 43000 KAJANG, SELANGOR"

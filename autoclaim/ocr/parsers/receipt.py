@@ -84,7 +84,10 @@ ADDRESS_START = re.compile(
     r"BLOCK|BLK|WISMA|MENARA|STREET|ROAD|AVENUE|BUKIT|PERSIARAN|LEBUH)\b",
     re.IGNORECASE,
 )
-POSTCODE = re.compile(r"(?<![\dA-Z])[\dB]\d{4}(?!\d)")
+# Five digits, not after LOT/NO/PT (a lot or house number: LOT 26151 BANDAR SG LONG).
+POSTCODE = re.compile(
+    r"(?<!\bLOT )(?<!\bNO )(?<!\bNO\.)(?<!\bPT )(?<![\dA-Z])[\dB]\d{4}(?!\d)", re.I
+)
 TOTAL_LABELS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"ROUND(ED|ING)?\s*(ED)?\s*TOTAL|TOTAL\s*ROUND(ED)?", re.I), 9),
     (re.compile(r"GRAND\s*TOTAL|NETT?\s*TOTAL|TOTAL\s*(AMOUNT|AMT)?\s*(DUE|PAYABLE)", re.I), 8),
