@@ -407,3 +407,61 @@ def test_space_before_the_full_stop_ending_a_line_is_dropped() -> None:
     ]
     address = parse_receipt(layout(rows)).fields["address"].value
     assert address == "NO. 63, LORONG SETIA 14, 58200 KUALA LUMPUR, WILAYAH PERSEKUTUAN."
+
+
+def test_space_printed_before_a_comma_is_kept() -> None:
+    rows = [
+        ["SANYU STATIONERY SHOP"],
+        ["NO. 31G&33G, JALAN SETIA INDAH X ,U13/X"],
+        ["40170 SETIA ALAM"],
+        ["TEL: +603-3362 4137"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "NO. 31G&33G, JALAN SETIA INDAH X ,U13/X 40170 SETIA ALAM"
+
+
+def test_total_paid_exactly_is_the_labelled_amount_after_rounding() -> None:
+    rows = [
+        ["ONE ONE THREE SEAFOOD RESTAURANT SDN BHD"],
+        ["NO.1, TAMAN SRI DENGKIL, 43800 DENGKIL, SELANGOR."],
+        ["Total (Excluding GST):", "", "62.00"],
+        ["Total (Inclusive of GST):", "", "65.72"],
+        ["Rounding Adj", "", "-0.02"],
+        ["TOTAL:", "", "65.70"],
+        ["CASH :", "", "65.70"],
+    ]
+    assert parse_receipt(layout(rows, col_width=330)).fields["total"].value == "65.70"
+
+
+def test_tax_total_of_the_gst_summary_is_not_the_total() -> None:
+    rows = [
+        ["KEDAI RUNCIT ABC SDN BHD"],
+        ["12 JALAN MAWAR, 50000 KUALA LUMPUR"],
+        ["SUB-TOTAL (GST)", "", "2.50"],
+        ["CASH", "", "10.00"],
+        ["CHANGE"],  # its amount not read
+        ["GST SUMMARY"],
+        ["SR", "2.36", "0.14"],
+        ["TAX TOTAL:", "", "0.14"],
+        ["TOTAL QTY: 1", "", "2.50"],
+    ]
+    assert parse_receipt(layout(rows, col_width=330)).fields["total"].value == "2.50"
+
+
+def test_company_suffix_with_d_read_as_a_dot_and_a_stray_colon() -> None:
+    assert tidy_company("SEAFOOD RESTAURANT SDN BH.") == "SEAFOOD RESTAURANT SDN BHD"
+    assert tidy_company("THE: TOAST F&B SDN BHD") == "THE TOAST F&B SDN BHD"
+    assert tidy_company("SEGI CASH & CARRY SDN. BHD.") == "SEGI CASH & CARRY SDN. BHD."
+
+
+def test_lot_number_of_five_digits_is_not_the_postcode() -> None:
+    rows = [
+        ["LEONG HENG SHELL SERVICE STATION"],
+        ["LOT 26151 BANDAR SG LONG,"],
+        ["11 1/4 MILES CHERAS,"],
+        ["43000 KAJANG, SELANGOR"],
+        ["Site : 2188"],
+        ["Telephone : 03-90805318"],
+    ]
+    address = parse_receipt(layout(rows)).fields["address"].value
+    assert address == "LOT 26151 BANDAR SG LONG, 11 1/4 MILES CHERAS, 43000 KAJANG, SELANGOR"
