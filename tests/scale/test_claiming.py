@@ -127,6 +127,16 @@ def test_analyser_import_paths_are_checked() -> None:
             import_object(bad)
 
 
+def _running_photos(store: FencedClaimStore) -> int:
+    with Session(store.engine) as s:
+        count = s.scalar(
+            select(func.count())
+            .select_from(WorkItem)
+            .where(WorkItem.kind == "assess_photo", WorkItem.status == "running")
+        )
+    return int(count or 0)
+
+
 def test_a_batch_longer_than_its_lease_keeps_it(
     store: FencedClaimStore, blobs: FileBlobStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -144,6 +154,13 @@ def test_a_batch_longer_than_its_lease_keeps_it(
     )
     running = threading.Thread(target=worker.run_once)
     running.start()
+    # The other worker starts trying once this one holds the batch; before that, taking the
+    # queued rows is a fair race, not a lease taken over (on a loaded machine the thread
+    # starts late and lost it).
+    deadline = time.monotonic() + 30
+    while _running_photos(store) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _running_photos(store) == 2
     taken_over: list[WorkItem] = []
     while running.is_alive():
         others = claim_work(store, batch_size=8, lease_seconds=2.0)  # another worker tries
