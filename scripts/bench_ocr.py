@@ -34,6 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from autoclaim.machine_speed import reference_cpu_seconds  # noqa: E402
 from autoclaim.ocr.engines import Language, OcrLine, merge_spacing  # noqa: E402
 from autoclaim.ocr.errors import OcrEngineError  # noqa: E402
 from autoclaim.ocr.loading import load_document  # noqa: E402
@@ -325,7 +326,7 @@ def main() -> None:
     args = parser.parse_args()
     reader = DocumentReader("auto", threads=args.threads)
     reader.tesseract.timeout_s = args.tesseract_timeout
-    report: dict[str, object] = {}
+    report: dict[str, object] = {"machine_reference_cpu_s": reference_cpu_seconds()}
     if args.receipts:
         report["receipts"] = bench_receipts(
             reader, args.receipts, args.receipt_limit, args.cache, args.receipt_offset
@@ -340,8 +341,9 @@ def main() -> None:
         args.out.write_text(text)
     summary = {
         area: {k: v for k, v in body.items() if not k.startswith("failures")}
-        for area, body in report.items()
         if isinstance(body, dict)
+        else body
+        for area, body in report.items()
     }
     print(json.dumps(summary, indent=2, ensure_ascii=False))
 

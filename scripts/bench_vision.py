@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from autoclaim.machine_speed import reference_cpu_seconds
+
 
 def measure(args: argparse.Namespace) -> dict[str, object]:
     """Run inside the child process: one backend, everything timed."""
@@ -96,6 +98,7 @@ def main() -> None:
         return
     # Thread counts of every runtime (numpy's BLAS, ONNX Runtime, torch) follow --threads.
     env = {**os.environ, "OMP_NUM_THREADS": str(args.threads)}
+    print(json.dumps({"machine_reference_cpu_s": reference_cpu_seconds()}))
     for backend in args.backends.split(","):
         before = os.getloadavg()[0]
         command = [sys.executable, __file__, "--backend", backend]
