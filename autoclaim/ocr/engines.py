@@ -10,6 +10,7 @@ spacing from Tesseract's reading of the same line.
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 import os
 import subprocess
@@ -218,16 +219,23 @@ def load_rapidocr(threads: int) -> Any:
     return engine
 
 
-def folded_session(model_path: str, threads: int) -> Any:
-    """An ONNX Runtime session of the model after `graph.simplify`, on the CPU; threads
-    that sleep when idle and no buffer arena (page and line shapes change every call:
-    the arena kept ~300 MB per reader). See `autoclaim.onnx_sessions.cpu_session`."""
+@functools.cache
+def folded_model(model_path: str) -> bytes:
+    """The serialised model after `graph.simplify`. Folding takes most of a reader's start-up
+    (about 1.4 of 1.7 CPU-s), so it is done once per process, not once per pooled reader."""
     import onnx
 
     from autoclaim.ocr.graph import simplify
 
     model, _ = simplify(onnx.load(model_path))
-    return cpu_session(model.SerializeToString(), threads, arena=False)
+    return bytes(model.SerializeToString())
+
+
+def folded_session(model_path: str, threads: int) -> Any:
+    """An ONNX Runtime session of the folded model on the CPU; threads that sleep when idle
+    and no buffer arena (page and line shapes change every call: the arena kept ~300 MB per
+    reader). See `autoclaim.onnx_sessions.cpu_session`."""
+    return cpu_session(folded_model(model_path), threads, arena=False)
 
 
 @dataclass(frozen=True)

@@ -306,3 +306,23 @@ def test_pooled_readers_hold_their_own_models() -> None:
     pool = ReaderPool("auto", threads=1, size=2)
     first, second = pool._borrow(), pool._borrow()
     assert first.rapid.models() is not second.rapid.models()
+
+
+def test_a_second_reader_reuses_the_folded_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folding is most of a reader's start-up: the pool's second reader must not repeat it,
+    yet it still gets sessions of its own."""
+    import autoclaim.ocr.graph as graph
+    from autoclaim.ocr.engines import folded_model, load_rapidocr
+
+    folded_model.cache_clear()
+    calls: list[int] = []
+    original = graph.simplify
+
+    def counting(model):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return original(model)
+
+    monkeypatch.setattr(graph, "simplify", counting)
+    first, second = load_rapidocr(1), load_rapidocr(1)
+    assert len(calls) == 3  # detector, orientation classifier, recogniser: once each
+    assert first.text_rec.session.session is not second.text_rec.session.session
