@@ -36,12 +36,7 @@ class _Graph:
         self.counter = 0
 
     def producer(self, name: str) -> onnx.NodeProto | None:
-        found: onnx.NodeProto | None = None
-        for node in self.graph.node:
-            if name in node.output:
-                found = node
-                break
-        return found
+        return next((node for node in self.graph.node if name in node.output), None)
 
     def consumers(self, name: str) -> list[onnx.NodeProto]:
         return [node for node in self.graph.node if name in node.input]
@@ -179,10 +174,9 @@ def _scaled_hard_swish(g: _Graph) -> int:
         source = conv.input[0]
         del conv.input[:]
         conv.input.extend([source, g.new_const(weight * s, "w"), g.new_const(bias * s, "b")])
-        alpha = next(a.f for a in hs.attribute if a.name == "alpha")
         for attr in hs.attribute:
             if attr.name == "alpha":
-                attr.f = alpha / s
+                attr.f /= s
         mul.output[0] = scale.output[0]
         g.remove(scale)
         done += 1
@@ -206,13 +200,10 @@ def _shift_before_pointwise(g: _Graph) -> int:
             continue
         weight, bias = wb
         source, b = split
+        weight_name = conv.input[1]  # the weights stay as they are; only the bias moves
         del conv.input[:]
         conv.input.extend(
-            [
-                source,
-                g.new_const(weight, "w"),
-                g.new_const(bias + b * weight.sum(axis=(1, 2, 3)), "b"),
-            ]
+            [source, weight_name, g.new_const(bias + b * weight.sum(axis=(1, 2, 3)), "b")]
         )
         g.remove(add)
         done += 1
