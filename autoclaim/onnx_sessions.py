@@ -6,16 +6,14 @@ from pathlib import Path
 from typing import Any
 
 
-def cpu_session(
-    model: str | Path | bytes, threads: int, spin: bool = False, arena: bool = True
-) -> Any:
+def cpu_session(model: str | Path | bytes, threads: int, arena: bool = True) -> Any:
     """A session for `model` (a file, or a serialised graph) with `threads` intra-op threads,
-    full graph optimisation and sequential execution. With `spin=False` idle threads sleep
-    instead of busy-waiting between calls: on 2 cores spinning threads took the CPU that a
-    second model (or a second page read alongside) needed, and cost OCR about 40 % more CPU
-    per page. `arena=False` frees buffers after each call: for models fed a different shape
-    every call (OCR pages and lines) the arena kept ~300 MB per OCR reader; without it a
-    second reader adds < 60 MB."""
+    full graph optimisation and sequential execution. Idle threads sleep instead of
+    busy-waiting between calls: on 2 cores spinning threads took the CPU that a second model
+    (or a second page read alongside) needed, and cost OCR about 40 % more CPU per page.
+    `arena=False` frees buffers after each call: for models fed a different shape every call
+    (OCR pages and lines) the arena kept ~300 MB per OCR reader; without it a second reader
+    adds < 60 MB."""
     import onnxruntime as ort  # type: ignore[import-untyped]
 
     options = ort.SessionOptions()
@@ -25,8 +23,7 @@ def cpu_session(
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.enable_cpu_mem_arena = arena
     options.log_severity_level = 3  # errors only
-    allow = "1" if spin else "0"
-    options.add_session_config_entry("session.intra_op.allow_spinning", allow)
-    options.add_session_config_entry("session.inter_op.allow_spinning", allow)
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
     source = model if isinstance(model, bytes) else str(model)
     return ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
