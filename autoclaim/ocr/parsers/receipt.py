@@ -419,8 +419,16 @@ def label_text(text: str) -> str:
     return re.sub(r"(?<![A-Z])[TLI1][O0]TA[LI1!|](?![A-Z])", "TOTAL", text)
 
 
+TotalCandidate = tuple[int, int, str, Decimal, list[OcrLine]]  # weight, line, raw, value, lines
+
+
+def _strongest(candidates: list[TotalCandidate]) -> TotalCandidate:
+    """The candidate with the strongest label; the earliest line among equals."""
+    return max(candidates, key=lambda s: (s[0], -s[1]))
+
+
 def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[str]] | None:
-    scored: list[tuple[int, int, str, Decimal, list[OcrLine]]] = []
+    scored: list[TotalCandidate] = []
     empty: list[tuple[int, int]] = []  # labels with no amount on their row
     for i, ln in enumerate(lines):
         text = label_text(ln.text)
@@ -437,19 +445,17 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
     paid = _labelled_amount(lines, PAID)
     change = _labelled_amount(lines, CHANGE)
     reasons: list[str] = []
-    if paid is not None and change is None:
-        # Paid exactly, no change printed: the labelled amount equal to what was paid is the
-        # total (after rounding; the amount before rounding or the tax is not).
-        agreeing = [s for s in scored if s[3] == paid]
-        if agreeing:
-            best = max(agreeing, key=lambda s: (s[0], -s[1]))
-            return best[2], best[3], best[4], reasons
-    if paid is not None and change is not None and paid >= change:
-        expected = paid - change
-        agreeing = [s for s in scored if s[3] == expected]
-        if agreeing:
-            best = max(agreeing, key=lambda s: (s[0], -s[1]))
-            return best[2], best[3], best[4], reasons
+    # What was paid less the change (all of it when no change is printed) is the total: the
+    # labelled amount equal to it wins (after rounding; the amount before rounding or the
+    # tax is not).
+    expected: Decimal | None = None
+    if paid is not None and (change is None or paid >= change):
+        expected = paid - (change or Decimal(0))
+    agreeing = [s for s in scored if s[3] == expected]
+    if agreeing:
+        best = _strongest(agreeing)
+        return best[2], best[3], best[4], reasons
+    if expected is not None and change is not None:
         if expected > 0:
             for ln in lines:
                 if PAID.search(ln.text) or CHANGE.search(ln.text):
@@ -464,7 +470,7 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
             reasons.append(f"total computed as cash {paid} minus change {change}")
             return f"{expected:.2f}", expected, anchor, reasons
     if scored:
-        best = max(scored, key=lambda s: (s[0], -s[1]))
+        best = _strongest(scored)
         supported = _supported_nearby(lines[best[1]], lines, best[3])
         if supported is not None:
             return supported[0], supported[1], [lines[best[1]], supported[2]], reasons
