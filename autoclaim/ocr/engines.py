@@ -1,22 +1,25 @@
 """OCR engines behind one interface: a page image in, text lines with boxes and confidences out.
 
 Two engines are supported: Tesseract (through pytesseract; the baseline, keeps the spaces
-between English words) and RapidOCR (PP-OCRv4 ONNX models shipped inside the
-`rapidocr-onnxruntime` wheel; reads far more characters right, above all Chinese, but drops
-spaces between English words). `CombinedEngine` reads with RapidOCR and takes the word
-spacing from Tesseract's reading of the same line.
+between English words) and RapidOCR (the PP-OCRv4 line detector and direction classifier of
+the `rapidocr-onnxruntime` wheel with the PP-OCRv6 small recogniser of the `rapidocr` wheel;
+reads far more characters right, above all Chinese, but misses or adds some spaces between
+English words). `CombinedEngine` reads with RapidOCR and takes the word spacing from
+Tesseract's reading of the same line.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import importlib.util
 import io
 import os
 import subprocess
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -193,11 +196,31 @@ REC_BATCH = 1
 REC_MIN_WIDTH = 96
 
 
+# The PP-OCRv6 small recogniser replaces RapidOCR's PP-OCRv4 mobile one. On 1,164 SROIE line
+# boxes with transcripts (receipts 040-059), upper-cased, spaces ignored: lines exact 0.750 ->
+# 0.855 at the same CPU time; SROIE F1 0.848 -> 0.854, generated fields 0.986 -> 0.991. The
+# PP-OCRv6 detector was worse on receipts (F1 0.835), so the v4 detector stays.
+RECOGNISER_FILE = "PP-OCRv6_rec_small.onnx"
+
+
+def recogniser_path() -> Path:
+    """The recogniser model inside the installed `rapidocr` wheel (Apache-2.0). The package is
+    located, not imported: only its model file is used."""
+    spec = importlib.util.find_spec("rapidocr")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    path = Path(folders[0]) / "models" / RECOGNISER_FILE if folders else None
+    if path is None or not path.is_file():
+        raise OcrEngineError(f"the rapidocr wheel with {RECOGNISER_FILE} is not installed")
+    return path
+
+
 def load_rapidocr(threads: int) -> Any:
-    """A fresh set of RapidOCR models (they ship inside the wheel) on `threads` threads,
-    each session rebuilt from the model with the exact folds of `autoclaim.ocr.graph`."""
+    """A fresh set of RapidOCR models (they ship inside the wheels) on `threads` threads,
+    each session rebuilt from the model with the exact folds of `autoclaim.ocr.graph`; the
+    recogniser is `recogniser_path()`'s, decoded with the character list it carries."""
     try:
         from rapidocr_onnxruntime import RapidOCR
+        from rapidocr_onnxruntime.ch_ppocr_rec.utils import CTCLabelDecode
         from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
         from rapidocr_onnxruntime.utils import read_yaml, update_model_path
     except ImportError as exc:  # pragma: no cover - declared dependency
@@ -210,12 +233,12 @@ def load_rapidocr(threads: int) -> Any:
         rec_img_shape=[3, 48, REC_MIN_WIDTH],
     )
     config = update_model_path(read_yaml(DEFAULT_CFG_PATH))
-    for stage, holder in (
-        ("Det", engine.text_det.infer),
-        ("Cls", engine.text_cls.infer),
-        ("Rec", engine.text_rec.session),
-    ):
+    for stage, holder in (("Det", engine.text_det.infer), ("Cls", engine.text_cls.infer)):
         holder.session = folded_session(config[stage]["model_path"], threads)
+    recogniser = folded_session(str(recogniser_path()), threads)
+    characters = recogniser.get_modelmeta().custom_metadata_map["character"].splitlines()
+    engine.text_rec.session.session = recogniser
+    engine.text_rec.postprocess_op = CTCLabelDecode(character=characters)
     return engine
 
 
@@ -255,9 +278,9 @@ class DetectedLines:
 
 
 class RapidOcrEngine:
-    """RapidOCR (PP-OCRv4 det + rec, line direction classifier). Each engine loads its own
-    models on first use and reads one page at a time; readers that should work in parallel
-    (one per worker thread) each hold an engine."""
+    """RapidOCR (PP-OCRv4 detector, line direction classifier, PP-OCRv6 recogniser). Each
+    engine loads its own models on first use and reads one page at a time; readers that
+    should work in parallel (one per worker thread) each hold an engine."""
 
     name = "rapidocr"
 

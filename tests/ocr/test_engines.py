@@ -9,6 +9,7 @@ from autoclaim.ocr.engines import (
     RapidOcrEngine,
     TesseractEngine,
     make_engine,
+    recogniser_path,
 )
 from autoclaim.ocr.errors import OcrEngineError
 from tests.ocr.documents import text_image
@@ -84,11 +85,27 @@ def test_rapidocr_models_ship_inside_the_wheel() -> None:
 
     models = Path(rapidocr_onnxruntime.__file__).parent / "models"
     names = {p.name for p in models.glob("*.onnx")}
-    assert {
-        "ch_PP-OCRv4_det_infer.onnx",
-        "ch_PP-OCRv4_rec_infer.onnx",
-        "ch_ppocr_mobile_v2.0_cls_infer.onnx",
-    } <= names
+    assert {"ch_PP-OCRv4_det_infer.onnx", "ch_ppocr_mobile_v2.0_cls_infer.onnx"} <= names
+    assert recogniser_path().is_file()
+
+
+def test_recogniser_is_pp_ocrv6_decoded_with_its_own_characters() -> None:
+    """The PP-OCRv6 recogniser's 18,708 characters (plus CTC blank and space) decode its
+    outputs; RapidOCR's PP-OCRv4 list (6,623) would map most classes to wrong characters."""
+    models = RapidOcrEngine(threads=1).models()
+    session = models.text_rec.session.session
+    assert session.get_outputs()[0].shape[-1] == len(models.text_rec.postprocess_op.character)
+    assert len(models.text_rec.postprocess_op.character) == 18_710
+
+
+def test_missing_recogniser_wheel_is_a_clear_engine_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(OcrEngineError, match=r"PP-OCRv6_rec_small\.onnx is not installed"):
+        recogniser_path()
 
 
 def test_recogniser_reads_lines_one_at_a_time() -> None:

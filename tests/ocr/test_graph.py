@@ -89,7 +89,9 @@ def test_shift_before_padded_conv_is_kept() -> None:
     np.testing.assert_allclose(_run(folded, x), _run(model, x), rtol=1e-4, atol=1e-4)
 
 
-def test_shipped_recogniser_keeps_its_outputs() -> None:
+def test_pp_ocrv4_recogniser_keeps_its_outputs() -> None:
+    """A real PP-OCR model full of the folded patterns (the shipped detector and classifier
+    are built the same way; the PP-OCRv6 recogniser has none of them)."""
     import rapidocr_onnxruntime
 
     path = Path(rapidocr_onnxruntime.__file__).parent / "models" / "ch_PP-OCRv4_rec_infer.onnx"
