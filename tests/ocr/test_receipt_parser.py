@@ -10,6 +10,7 @@ from autoclaim.ocr.parsers.receipt import (
     amounts_in,
     fix_confusables,
     fix_word_breaks,
+    fold_latin_marks,
     parse_date,
     parse_receipt,
     tidy_company,
@@ -465,3 +466,25 @@ def test_lot_number_of_five_digits_is_not_the_postcode() -> None:
     ]
     address = parse_receipt(layout(rows)).fields["address"].value
     assert address == "LOT 26151 BANDAR SG LONG, 11 1/4 MILES CHERAS, 43000 KAJANG, SELANGOR"
+
+
+def test_word_after_sdn_one_letter_off_is_bhd() -> None:
+    assert (
+        tidy_company("ONE THREE SEAFOOD RESTAURANT SDN DH.")
+        == "ONE THREE SEAFOOD RESTAURANT SDN BHD"
+    )
+    assert tidy_company("ABC TRADING SDN BH") == "ABC TRADING SDN BHD"
+    assert tidy_company("ABC TRADING SDN BHD") == "ABC TRADING SDN BHD"
+    assert tidy_company("ABC TRADING SDN XYZ") == "ABC TRADING SDN XYZ"  # not a misread of BHD
+
+
+def test_latin_marks_the_recogniser_adds_are_dropped() -> None:
+    rows = [
+        ["GARDENIA BAKERIES (KL) SDN BHD"],
+        ["LOT 3, JALAN PELABUR 23/1,"],
+        ["40300 SHAH ALAM, SÉLANGOR."],
+        ["Tel : 03-55423228"],
+    ]
+    fields = parse_receipt(layout(rows)).fields
+    assert fields["address"].value == "LOT 3, JALAN PELABUR 23/1, 40300 SHAH ALAM, SELANGOR."
+    assert fold_latin_marks("ŞSEKSYEN ìN 家") == "SSEKSYEN iN 家"

@@ -10,6 +10,7 @@ strongest TOTAL label, checked against cash paid minus change.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -17,7 +18,12 @@ from decimal import Decimal, InvalidOperation
 
 from autoclaim.ocr.engines import OcrLine
 from autoclaim.ocr.layout import right_of, rows, same_row, union_box
-from autoclaim.ocr.parsers.places import correct_place_words, correct_word, fix_word_breaks
+from autoclaim.ocr.parsers.places import (
+    correct_place_words,
+    correct_word,
+    fix_word_breaks,
+    one_edit_apart,
+)
 from autoclaim.ocr.types import CheckResult, FieldReading, LineItem
 
 MONTHS = {
@@ -168,16 +174,31 @@ def _clean(text: str) -> str:
     dropped. A space before a comma is kept: the combined engine's spaces are the gaps
     Tesseract saw on the page, and receipts print `INDAH X ,U13/X` as written (dropping it
     lost 8 of 125 SROIE addresses and fixed none)."""
-    text = " ".join(text.translate(FULL_WIDTH).split())
+    text = " ".join(fold_latin_marks(text.translate(FULL_WIDTH)).split())
     return re.sub(r"\s+\.(?=\S|$)", ".", text)
+
+
+def fold_latin_marks(text: str) -> str:
+    """Latin letters with marks as their plain letter (SÉLANGOR, ŞSEKSYEN, ìN): Malaysian
+    receipts print none, and the recogniser, which knows thousands of characters, now and
+    then reads a speck beside a letter as a mark. Other scripts are left as they are."""
+
+    def plain(ch: str) -> str:
+        if ch.isascii():
+            return ch
+        if ch in "ıİ":
+            return "i" if ch == "ı" else "I"
+        base = unicodedata.normalize("NFKD", ch)[0]
+        return base if base.isascii() and base.isalpha() else ch
+
+    return "".join(plain(ch) for ch in text)
 
 
 def tidy_company(text: str) -> str:
     """Drop what follows the company suffix when it holds digits (registration numbers,
     branch codes) and put back the spaces OCR loses around SDN BHD and (M)."""
     text = re.sub(r"S/[D8](?=\W*$|\s*\(?\d)", "S/B", text)  # S/B misread, before a reg no.
-    text = re.sub(r"\b(SDN\.?\s*)[E8]HD\b", r"\1BHD", text, flags=re.I)  # B read as E or 8
-    text = re.sub(r"\b(SDN\.?\s*)BH\.(?=\s|$)", r"\1BHD", text, flags=re.I)  # D read as a dot
+    text = re.sub(r"\b(SDN\.?\s*)([A-Z8]{2,4})(\.?)(?![A-Z0-9])", _bhd, text, flags=re.I)
     text = re.sub(r"\s*[:;]\s*", " ", text).strip()  # a company name holds no colon
     text = re.sub(r"(?<=[A-Z])S/B(?![A-Z])", " S/B", text)
     suffixes = list(re.finditer(r"SDN\.?\s*BHD\.?|\bBHD\.?|BERHAD|\bS/B(?![A-Z])", text, re.I))
@@ -189,6 +210,17 @@ def tidy_company(text: str) -> str:
     text = re.sub(r"(?<=[A-Z.])\((?=[A-Z]{1,3}\s*\))", " (", text)  # CO.(M) -> CO. (M)
     text = re.sub(r"\(\s*([A-Z]{1,3})\s*\)", r"(\1)", text)
     return " ".join(text.split())
+
+
+def _bhd(match: re.Match[str]) -> str:
+    """The word after SDN (Sendirian) is BHD (Berhad): one letter off (EHD, 8HD), or its
+    last letter lost and one more misread (BH, DH), is a misread. After two letters a dot
+    is the lost D read as one (SDN BH.)."""
+    word, dot = match.group(2).upper(), match.group(3)
+    misread = one_edit_apart(word, "BHD") or (len(word) == 2 and word[1] == "H")
+    if word == "BHD" or not misread:
+        return match.group(0)
+    return match.group(1) + "BHD" + (dot if len(word) > 2 else "")
 
 
 def fix_confusables(text: str) -> str:
