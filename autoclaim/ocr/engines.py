@@ -359,15 +359,20 @@ PUNCTUATION = set(",.")
 def respace(rapid_text: str, tesseract_text: str) -> str:
     """RapidOCR's characters with the spacing and punctuation of Tesseract's reading.
 
-    Characters are aligned case-insensitively. A space goes into the RapidOCR text wherever
-    Tesseract put one between two characters both engines read; where the two disagree only
-    on punctuation (RapidOCR swaps `,` and `.` and drops commas), Tesseract's is kept.
+    Characters are aligned case-insensitively. Where RapidOCR read a line without spaces, a
+    space goes in wherever Tesseract put one between two characters both engines read. Where
+    RapidOCR spaced the line itself (the PP-OCRv6 recogniser reads word gaps), its spaces
+    stand and Tesseract only adds those between a letter and a non-letter (43300SERI,
+    ,SELANGOR): between two letters Tesseract splits letter-spaced words (GA R DENIA BAK ERI
+    ES). Where the two disagree only on punctuation (RapidOCR swaps `,` and `.` and drops
+    commas), Tesseract's is kept.
     """
     rapid = rapid_text.strip()
     if not tesseract_text.strip() or not rapid:
         return rapid_text
     tess, space_before = _split_spaces(tesseract_text)
     rapid_nospace, rapid_space = _split_spaces(rapid)
+    rapid_spaced = " " in rapid
     matcher = difflib.SequenceMatcher(None, rapid_nospace.lower(), tess.lower(), autojunk=False)
     out: list[str] = []
 
@@ -380,9 +385,16 @@ def respace(rapid_text: str, tesseract_text: str) -> str:
             out.append(tess[b0])  # RapidOCR's box clipped the first character
         elif op == "equal":
             for k in range(a1 - a0):
-                # Where Tesseract read nothing before (k == 0 at a gap) RapidOCR's space counts.
-                space(space_before[b0 + k] or (k == 0 and b0 == 0 and rapid_space[a0]))
-                out.append(rapid_nospace[a0 + k])
+                at = a0 + k
+                if rapid_spaced:
+                    space(
+                        rapid_space[at]
+                        or (space_before[b0 + k] and not _in_word(rapid_nospace, at))
+                    )
+                else:
+                    # Where Tesseract read nothing before (k == 0 at a gap) RapidOCR's space counts.
+                    space(space_before[b0 + k] or (k == 0 and b0 == 0 and rapid_space[at]))
+                out.append(rapid_nospace[at])
         elif (
             op in ("replace", "insert")
             and set(tess[b0:b1]) <= PUNCTUATION
@@ -405,6 +417,11 @@ def respace(rapid_text: str, tesseract_text: str) -> str:
 
 
 Opcode = tuple[str, int, int, int, int]
+
+
+def _in_word(text: str, at: int) -> bool:
+    """Character `at` (counted without spaces) and the one before it are both letters."""
+    return at > 0 and text[at - 1].isalpha() and text[at].isalpha()
 
 
 def _punctuation_apart(opcodes: Sequence[Opcode], rapid: str, tess: str) -> list[Opcode]:

@@ -83,3 +83,16 @@ def test_comma_ending_tesseract_line_is_kept_after_a_misread_last_character() ->
 
 def test_rapidocr_space_counts_where_tesseract_missed_the_start_of_the_line() -> None:
     assert respace("Segi Cash & Cary", "Cash & Carry") == "Segi Cash & Cary"
+
+
+def test_a_line_rapidocr_spaced_keeps_its_word_gaps() -> None:
+    """PP-OCRv6 reads word gaps: Tesseract's spaces inside letter-spaced words are not
+    taken, its spaces between a letter and a digit or comma still are."""
+    assert (
+        respace("GARDENIA BAKERIES (KL) SDN BHD", "GA R DENIA BAK ERI ES (KL) SDN BHD")
+        == "GARDENIA BAKERIES (KL) SDN BHD"
+    )
+    assert (
+        respace("43300SERI KEMBANGAN,SELANGOR", "43300 SERI KEMBANGAN, SELANGOR")
+        == "43300 SERI KEMBANGAN, SELANGOR"
+    )
