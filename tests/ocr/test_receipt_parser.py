@@ -488,3 +488,38 @@ def test_latin_marks_the_recogniser_adds_are_dropped() -> None:
     fields = parse_receipt(layout(rows)).fields
     assert fields["address"].value == "LOT 3, JALAN PELABUR 23/1, 40300 SHAH ALAM, SELANGOR."
     assert fold_latin_marks("ŞSEKSYEN ìN 家") == "SSEKSYEN iN 家"
+
+
+def test_address_printed_above_the_operating_company() -> None:
+    rows = [
+        ["TAX INVOICE"],
+        ["BHPetrol Permas Jaya 2"],
+        ["LOT PTD 101051"],
+        ["Jalan Permas 10/10"],
+        ["81750 Masai, Johor"],
+        ["Esjay Fuel Enterprise"],
+        ["CO. REG. NO: 001011128-T"],
+        ["GST REG. NO: 000153358336"],
+    ]
+    fields = parse_receipt(layout(rows)).fields
+    assert fields["seller"].value == "ESJAY FUEL ENTERPRISE"
+    assert fields["address"].value == "LOT PTD 101051 JALAN PERMAS 10/10 81750 MASAI, JOHOR"
+
+
+def test_hp_inside_a_word_does_not_end_the_address() -> None:
+    rows = [
+        ["KEDAI RUNCIT BHP ENTERPRISE"],
+        ["NO 5, JALAN BHP 2,"],
+        ["81750 MASAI, JOHOR"],
+        ["H/P: 012-3456789"],
+    ]
+    assert parse_receipt(layout(rows)).fields["address"].value == (
+        "NO 5, JALAN BHP 2, 81750 MASAI, JOHOR"
+    )
+
+
+def test_a_hyphen_read_twice_in_an_address_is_one() -> None:
+    rows = [["TRI SHAAS SDN BHD"], ["4--20, JALAN RIA 25/62"], ["40400 SHAH ALAM SELANGOR"]]
+    assert parse_receipt(layout(rows)).fields["address"].value == (
+        "4-20, JALAN RIA 25/62 40400 SHAH ALAM SELANGOR"
+    )

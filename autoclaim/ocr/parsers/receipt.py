@@ -71,7 +71,7 @@ NOT_COMPANY = re.compile(
     re.IGNORECASE,
 )
 ADDRESS_STOP = re.compile(
-    r"(\bTEL\b|TE[L1I]\s*[:.]|\b0\d{1,2}\s?-\s?\d{3,4}\s?\d{3,4}\b|PHONE|\bFAX\b|H/?P|"
+    r"(\bTEL\b|TE[L1I]\s*[:.]|\b0\d{1,2}\s?-\s?\d{3,4}\s?\d{3,4}\b|PHONE|\bFAX\b|\bH/?P\b|"
     r"GST|\bREG\b|\bCO\.?\s*REG|SST|TAX\s*INVOICE|INVOICE|"
     r"RECEIPT|E-?MAIL|@|WWW\.|HTTP|\bID\s*[:.]|\bNO\s*[:.]?\s*\d{6,}|CASH\s*(SALES|BILL)|"
     r"DOCUMENT|\bDATE\b|CASHIER|OPEN\s+DAILY|BUSINESS\s+HOURS|\bMOBILE\b|\d{9,})",
@@ -346,7 +346,20 @@ def find_address(lines: list[OcrLine], seller: int | None) -> list[OcrLine]:
                 taken += 1  # branch code and name, or a second postcode line, above the phone
             block.extend(window[k + 1 : k + 1 + taken])
             break
+    if not block and seller:
+        return _address_above(lines, seller)
     return block
+
+
+def _address_above(lines: list[OcrLine], seller: int) -> list[OcrLine]:
+    """An address block above the seller, ending in a postcode: a fuel station prints its
+    brand and address first and the company running it below (BHPetrol ... / ESJAY FUEL
+    ENTERPRISE). Only looked for when nothing under the seller reads as an address."""
+    start = next((i for i in range(seller) if ADDRESS_START.match(lines[i].text)), None)
+    if start is None:
+        return []
+    block = find_address(lines[start:seller], None)
+    return block if any(POSTCODE.search(ln.text) for ln in block) else []
 
 
 def _is_stop(text: str) -> bool:
@@ -642,6 +655,7 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
         raw = " ".join(_clean(ln.text) for ln in address)
         raw = re.sub(r"^\(?[A-Z]{0,4}\d{4,}[-\s]*[A-Z]{0,4}\)\s*", "", raw)
         cleaned = correct_place_words(fix_word_breaks(fix_confusables(raw.upper())))
+        cleaned = re.sub(r"(?<=\w)-{2,}(?=\w)", "-", cleaned)  # 4--20: one hyphen read twice
         fields["address"] = _field("address", cleaned, raw, address)
     else:
         fields["address"] = FieldReading.missing("address")
