@@ -15,6 +15,7 @@ from autoclaim.data.readers import read_split
 from autoclaim.inference.predictor import Predictor, RawOutputs
 from autoclaim.models.metrics import (
     confusion_matrix,
+    ece_if_calibrated,
     f1_per_class,
     multilabel_calibration_inputs,
     one_hot,
@@ -47,7 +48,14 @@ def _multilabel_report(
     report = summarise(f1_per_class(truth, detected), names)
     confidence, correct = multilabel_calibration_inputs(probs, truth)
     ece, table = reliability(confidence, correct)
-    report.update({"ece": ece, "reliability": table, "photos": len(truth)})
+    report.update(
+        {
+            "ece": ece,
+            "ece_if_calibrated": ece_if_calibrated(confidence, rounds=200),
+            "reliability": table,
+            "photos": len(truth),
+        }
+    )
     return report
 
 
@@ -96,6 +104,7 @@ def evaluate(predictor: Predictor, data_root: Path, split: str = "val") -> dict[
                 "confusion_matrix": confusion_matrix(truth_idx, pred_idx, k).tolist(),
                 "accuracy": float((pred_idx == truth_idx).mean()),
                 "ece": ece,
+                "ece_if_calibrated": ece_if_calibrated(confidence),
                 "reliability": table,
                 "photos": len(sev_rows),
             }

@@ -65,6 +65,20 @@ def reliability(
     return ece, table
 
 
+def ece_if_calibrated(
+    confidences: np.ndarray, bins: int = 10, rounds: int = 2000, seed: int = 0
+) -> dict[str, float]:
+    """The ECE a perfectly calibrated model would show on this many forecasts at these
+    confidences: each forecast comes true with its own probability, `rounds` times.
+
+    On a small split the measured ECE is mostly sampling noise (106 severity photos: a
+    calibrated model averages about 0.07), so the figure is read against this floor."""
+    rng = np.random.default_rng(seed)
+    draws = rng.random((rounds, len(confidences))) < confidences
+    eces = np.array([reliability(confidences, d.astype(np.float64), bins)[0] for d in draws])
+    return {"mean": float(eces.mean()), "p95": float(np.percentile(eces, 95))}
+
+
 def multilabel_calibration_inputs(
     probs: np.ndarray, truth: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
