@@ -10,7 +10,9 @@ import pytest
 from autoclaim.ocr.reader import DocumentReader
 
 SUBSET = 8  # the first receipts by name; the full set is scored by scripts/bench_ocr.py
-FLOOR = 0.6  # share of (company, date, address, total) fields read exactly
+# Share of (company, date, address, total) fields read exactly: 26 of 32 on 2026-11-25 with the
+# PP-OCRv6 recogniser; the floor allows two fields of slack.
+FLOOR = 0.75
 
 
 @pytest.mark.slow
