@@ -186,8 +186,8 @@ def fold_latin_marks(text: str) -> str:
     def plain(ch: str) -> str:
         if ch.isascii():
             return ch
-        if ch in "ıİ":
-            return "i" if ch == "ı" else "I"
+        if ch == "ı":  # dotless i: no decomposition to a plain letter
+            return "i"
         base = unicodedata.normalize("NFKD", ch)[0]
         return base if base.isascii() and base.isalpha() else ch
 
