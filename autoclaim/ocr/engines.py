@@ -214,6 +214,25 @@ def recogniser_path() -> Path:
     return path
 
 
+def rapidocr_model_files() -> tuple[str, ...]:
+    """The model files RapidOCR reads with: detector, line classifier, recogniser."""
+    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+    from rapidocr_onnxruntime.utils import read_yaml
+
+    config = read_yaml(DEFAULT_CFG_PATH)
+    stages = (Path(config[stage]["model_path"]).name for stage in ("Det", "Cls"))
+    return (*stages, RECOGNISER_FILE)
+
+
+@functools.cache
+def tesseract_version() -> str:
+    """The installed Tesseract's version ("unknown" when it cannot be asked)."""
+    try:
+        return str(pytesseract.get_tesseract_version())
+    except (pytesseract.TesseractNotFoundError, OSError, RuntimeError):
+        return "unknown"
+
+
 def load_rapidocr(threads: int) -> Any:
     """A fresh set of RapidOCR models (they ship inside the wheels) on `threads` threads,
     each session rebuilt from the model with the exact folds of `autoclaim.ocr.graph`; the

@@ -26,6 +26,8 @@ from autoclaim.ocr.engines import (
     RapidOcrEngine,
     TesseractEngine,
     merge_spacing,
+    rapidocr_model_files,
+    tesseract_version,
 )
 from autoclaim.ocr.loading import load_document
 from autoclaim.ocr.parsers.chinese import (
@@ -91,19 +93,21 @@ class DocumentReader:
             if doc_type == "unknown":
                 warnings.append(found.message)
         engine = self._engine_for(doc_type)
+        language: Language = "eng" if doc_type in ("receipt", "unknown") else "chi_sim"
         if engine in ("combined", "tesseract"):
-            language: Language = "eng" if doc_type in ("receipt", "unknown") else "chi_sim"
             pages = [self.with_tesseract(page, engine, language) for page in pages]
         lines = [ln for page in _stacked(pages) for ln in page]
         parsed = parse_lines(doc_type, lines)
+        from_text_layer = all(p.from_text_layer for p in pages)
         return DocumentReading(
             doc_type=doc_type,
             fields=parsed.fields,
             line_items=parsed.line_items,
             checks=parsed.checks,
             warnings=warnings,
-            engine="pdf-text" if all(p.from_text_layer for p in pages) else engine,
+            engine="pdf-text" if from_text_layer else engine,
             page_count=document.page_count,
+            models=() if from_text_layer else _models_used(engine, language),
         )
 
     def _engine_for(self, doc_type: DocType) -> str:
@@ -158,6 +162,14 @@ class DocumentReader:
             return page
         words = [w for line in self.tesseract.read_words(page.image, "eng") for w in line]
         return replace(page, lines=merge_spacing(page.lines, words))
+
+
+def _models_used(engine: str, language: Language) -> tuple[str, ...]:
+    """RapidOCR's model files (every page is detected, turned and classified with them) and
+    Tesseract where it read the text or its spacing."""
+    tesseract_read = engine == "tesseract" or (engine == "combined" and language == "eng")
+    tesseract = (f"tesseract {tesseract_version()} {language}",) if tesseract_read else ()
+    return (*rapidocr_model_files(), *tesseract)
 
 
 def _stacked(pages: list[PageText]) -> list[list[OcrLine]]:

@@ -121,3 +121,6 @@ class DocumentReading:
     warnings: list[str]
     engine: str
     page_count: int
+    # The model files and engine versions that produced the text (empty for a PDF text
+    # layer), so a claim record says what read each document.
+    models: tuple[str, ...] = ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -56,6 +57,11 @@ def test_vehicle_licence_image_end_to_end(reader: DocumentReader) -> None:
     reading = reader.read(image_bytes(vehicle_licence_image()), "licence.png")
     assert reading.doc_type == "vehicle_licence"
     assert reading.engine == "rapidocr"
+    assert reading.models == (
+        "ch_PP-OCRv4_det_infer.onnx",
+        "ch_ppocr_mobile_v2.0_cls_infer.onnx",
+        "PP-OCRv6_rec_small.onnx",
+    )  # no Tesseract on a Chinese licence
     assert reading.page_count == 1
     assert reading.fields["plate"].value == "京A12345"
     assert reading.fields["vin"].value == valid_vin()
@@ -69,6 +75,8 @@ def test_receipt_image_end_to_end(reader: DocumentReader) -> None:
     reading = reader.read(image_bytes(text_image(RECEIPT, size=26), "JPEG"), "r.jpg")
     assert reading.doc_type == "receipt"
     assert reading.engine == "combined"
+    assert "PP-OCRv6_rec_small.onnx" in reading.models
+    assert re.fullmatch(r"tesseract \d+\.\S+ eng", reading.models[-1])  # it spaced the lines
     assert reading.fields["seller"].value == "KEDAI MAJU JAYA SDN BHD"
     assert reading.fields["date"].value == "2019-03-15"
     assert reading.fields["total"].value == "9.00"
@@ -188,6 +196,7 @@ def test_multi_page_pdf_reads_all_pages(reader: DocumentReader) -> None:
     reading = reader.read(pdf, "receipt.pdf")
     assert reading.page_count == 2
     assert reading.engine == "pdf-text"
+    assert reading.models == ()  # the text layer was read, no OCR model
     assert reading.doc_type == "receipt"
     assert reading.fields["date"].value == "2019-03-15"
     assert reading.fields["total"].value == "9.00"  # printed on page 2
