@@ -523,3 +523,21 @@ def test_a_hyphen_read_twice_in_an_address_is_one() -> None:
     assert parse_receipt(layout(rows)).fields["address"].value == (
         "4-20, JALAN RIA 25/62 40400 SHAH ALAM SELANGOR"
     )
+
+
+def test_a_cash_bill_title_is_not_where_the_payment_is_printed() -> None:
+    """The payment line is the CASH line with an amount; the totals above it stand even
+    when the change is misread (9.00 for 1.00)."""
+    rows = [
+        ["BOOK TA .K (TAMAN DAYA) SDN BHD"],
+        ["CASH BILL"],
+        ["ITEM", "QTY", "AMOUNT"],
+        ["EXERCISE BOOK", "9", "9.00"],
+        ["Total :", "", "9.00"],
+        ["Rounded Total (RM):", "", "9.00"],
+        ["Cash", "", "10.00"],
+        ["CHANGE", "", "9.00"],
+    ]
+    total = parse_receipt(layout(rows)).fields["total"]
+    assert total.value == "9.00"
+    assert "cash 10.00 minus change 9.00 is not the total 9.00" in total.reasons

@@ -487,8 +487,8 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
                 else:
                     empty.append((weight, i))
                 break
-    paid = _labelled_amount(lines, PAID)
-    change = _labelled_amount(lines, CHANGE)
+    paid_at, paid = _labelled_amount(lines, PAID)
+    change = _labelled_amount(lines, CHANGE)[1]
     reasons: list[str] = []
     # What was paid less the change (all of it when no change is printed) is the total: the
     # labelled amount equal to it wins (after rounding; the amount before rounding or the
@@ -508,12 +508,11 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
                 for raw, value in amounts_in(ln.text):
                     if value == expected:
                         return raw, value, [ln], reasons
-        if change > 0 and (not scored or max(s[1] for s in scored) > _index(lines, PAID)):
+        if change > 0 and (not scored or max(s[1] for s in scored) > paid_at):
             # No TOTAL amount agrees and the labelled ones sit below the payment (GST
             # summaries): the total is what was paid minus the change.
-            anchor = [ln for ln in lines if PAID.search(ln.text)][:1]
             reasons.append(f"total computed as cash {paid} minus change {change}")
-            return f"{expected:.2f}", expected, anchor, reasons
+            return f"{expected:.2f}", expected, [lines[paid_at]], reasons
     if scored:
         best = _strongest(scored)
         supported = _supported_nearby(lines[best[1]], lines, best[3])
@@ -576,17 +575,18 @@ def _supported_nearby(
     return None
 
 
-def _index(lines: list[OcrLine], label: re.Pattern[str]) -> int:
-    return next((i for i, ln in enumerate(lines) if label.search(ln.text)), len(lines))
-
-
-def _labelled_amount(lines: list[OcrLine], label: re.Pattern[str]) -> Decimal | None:
-    for ln in lines:
+def _labelled_amount(
+    lines: list[OcrLine], label: re.Pattern[str]
+) -> tuple[int, Decimal | None]:
+    """The first line with `label` and an amount on its row (not CASHIER), and that amount;
+    (len(lines), None) when there is none. A title such as CASH BILL has no amount, so it
+    is neither the payment nor where the payment is printed."""
+    for i, ln in enumerate(lines):
         if label.search(ln.text) and not re.search(r"CASHIER", ln.text, re.I):
             found = _row_amount(ln, lines)
             if found is not None:
-                return found[1]
-    return None
+                return i, found[1]
+    return len(lines), None
 
 
 def line_items(lines: list[OcrLine]) -> list[LineItem]:
