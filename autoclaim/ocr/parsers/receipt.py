@@ -575,9 +575,7 @@ def _supported_nearby(
     return None
 
 
-def _labelled_amount(
-    lines: list[OcrLine], label: re.Pattern[str]
-) -> tuple[int, Decimal | None]:
+def _labelled_amount(lines: list[OcrLine], label: re.Pattern[str]) -> tuple[int, Decimal | None]:
     """The first line with `label` and an amount on its row (not CASHIER), and that amount;
     (len(lines), None) when there is none. A title such as CASH BILL has no amount, so it
     is neither the payment nor where the payment is printed."""
