@@ -541,3 +541,25 @@ def test_a_cash_bill_title_is_not_where_the_payment_is_printed() -> None:
     total = parse_receipt(layout(rows)).fields["total"]
     assert total.value == "9.00"
     assert "cash 10.00 minus change 9.00 is not the total 9.00" in total.reasons
+
+
+def test_a_nearby_amount_smaller_than_an_item_is_not_the_total() -> None:
+    """GRAND TOTAL's amount has no two-amount support (it is total + service + GST), and the
+    GST a row above happens to be a difference of two amounts below (87.16 - 82.23): still
+    not the total, since items above cost more."""
+    rows = [
+        ["KOI RESTAURANT SDN BHD"],
+        ["Qty Description", "", "Amount"],
+        ["1 UROKO SALAD @ 28.00", "", "28.00 SR"],
+        ["1 NIKU SHOGAYAKI SET @", "", "38.68 SR"],
+        ["2 GREEN TEA @ 1.00", "", "2.00 SR"],
+        ["Total :", "", "74.68"],
+        ["Service Chg 10.00% :", "", "7.47"],
+        ["GST :", "", "4.93"],
+        ["Grand Total :", "", "87.08"],
+        ["Rounding Adjustment:", "", "0.02"],
+        ["Net Total :", "", "87.16"],
+        ["GST Summary", "Amount(RM)", "Tax(RM)"],
+        ["SR @ 6%", "82.23", "4.93"],
+    ]
+    assert parse_receipt(layout(rows)).fields["total"].value == "87.08"

@@ -568,9 +568,14 @@ def _supported_nearby(
     )
     if support(chosen, chosen_line):
         return None
+    # A total is at least each item priced above it: a small amount that two others happen
+    # to add up to (GST 4.93 under GRAND TOTAL 87.08) is not one.
+    items = [v for _, v, ln in everything if ln.box[3] <= label.box[1] + 2]
+    floor = max(items, default=Decimal(0))
     for raw, value, ln in everything:
         near = abs((ln.box[1] + ln.box[3]) / 2 - centre) <= 1.5 * height
-        if near and ln.box[0] > label.box[0] and value != chosen and support(value, ln):
+        beside = near and ln.box[0] > label.box[0] and value != chosen
+        if beside and value >= floor and support(value, ln):
             return raw, value, ln
     return None
 
