@@ -563,3 +563,15 @@ def test_a_nearby_amount_smaller_than_an_item_is_not_the_total() -> None:
         ["SR @ 6%", "82.23", "4.93"],
     ]
     assert parse_receipt(layout(rows)).fields["total"].value == "87.08"
+
+
+def test_a_lone_date_with_one_separator_read_as_a_space() -> None:
+    rows = [
+        ["SANYU STATIONERY SHOP"],
+        ["INVOICE NO : 18299/102/T0230"],
+        ["", "05 02-18"],
+        ["Total Sales (Inclusive GST)", "RM 141.50"],
+        ["Table 12 34"],  # not a date: only a whole line of day, month and year counts
+    ]
+    assert parse_receipt(layout(rows)).fields["date"].value == "2018-02-05"
+    assert parse_receipt(layout(rows[:2] + rows[3:])).fields["date"].value is None

@@ -424,9 +424,21 @@ def find_date(lines: list[OcrLine]) -> tuple[str, date, OcrLine] | None:
     if not candidates:
         candidates = _dates_in(lines, lambda ln: " ".join(w.text for w in ln.words))
     if not candidates:
+        candidates = _dates_in(lines, _lone_date)
+    if not candidates:
         return None
     _, _, (raw, parsed), line = max(candidates, key=lambda c: (c[0], c[1]))
     return raw, parsed, line
+
+
+LONE_DATE = re.compile(r"^\W*(\d{1,2})[\s/.-](\d{1,2})[\s/.-](\d{4}|\d{2})\W*$")
+
+
+def _lone_date(line: OcrLine) -> str:
+    """A line that holds nothing but a day, month and year, one separator read as a space
+    (05 02-18), written with dashes; other lines as nothing. The last resort of `find_date`."""
+    found = LONE_DATE.match(line.text)
+    return "-".join(found.groups()) if found else ""
 
 
 def _dates_in(
