@@ -214,23 +214,22 @@ def recogniser_path() -> Path:
     return path
 
 
-def rapidocr_model_files() -> tuple[str, ...]:
-    """The model files RapidOCR reads with: detector, line classifier, recogniser."""
-    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
-    from rapidocr_onnxruntime.utils import read_yaml
-
-    config = read_yaml(DEFAULT_CFG_PATH)
-    stages = (Path(config[stage]["model_path"]).name for stage in ("Det", "Cls"))
-    return (*stages, RECOGNISER_FILE)
-
-
 @functools.cache
-def tesseract_version() -> str:
-    """The installed Tesseract's version ("unknown" when it cannot be asked)."""
+def model_paths() -> tuple[Path, Path, Path]:
+    """The detector, line classifier and recogniser files, looked up once per process."""
     try:
-        return str(pytesseract.get_tesseract_version())
-    except (pytesseract.TesseractNotFoundError, OSError, RuntimeError):
-        return "unknown"
+        from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+        from rapidocr_onnxruntime.utils import read_yaml, update_model_path
+    except ImportError as exc:  # pragma: no cover - declared dependency
+        raise OcrEngineError("rapidocr-onnxruntime is not installed") from exc
+    config = update_model_path(read_yaml(DEFAULT_CFG_PATH))
+    det, cls = (Path(config[stage]["model_path"]) for stage in ("Det", "Cls"))
+    return det, cls, recogniser_path()
+
+
+def rapidocr_model_files() -> tuple[str, ...]:
+    """The names of the model files RapidOCR reads with: detector, classifier, recogniser."""
+    return tuple(path.name for path in model_paths())
 
 
 def load_rapidocr(threads: int) -> Any:
@@ -240,8 +239,6 @@ def load_rapidocr(threads: int) -> Any:
     try:
         from rapidocr_onnxruntime import RapidOCR
         from rapidocr_onnxruntime.ch_ppocr_rec.utils import CTCLabelDecode
-        from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
-        from rapidocr_onnxruntime.utils import read_yaml, update_model_path
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise OcrEngineError("rapidocr-onnxruntime is not installed") from exc
     engine = RapidOCR(
@@ -251,10 +248,10 @@ def load_rapidocr(threads: int) -> Any:
         rec_batch_num=REC_BATCH,
         rec_img_shape=[3, 48, REC_MIN_WIDTH],
     )
-    config = update_model_path(read_yaml(DEFAULT_CFG_PATH))
-    for stage, holder in (("Det", engine.text_det.infer), ("Cls", engine.text_cls.infer)):
-        holder.session = folded_session(config[stage]["model_path"], threads)
-    recogniser = folded_session(str(recogniser_path()), threads)
+    detector, classifier, recogniser_file = model_paths()
+    engine.text_det.infer.session = folded_session(str(detector), threads)
+    engine.text_cls.infer.session = folded_session(str(classifier), threads)
+    recogniser = folded_session(str(recogniser_file), threads)
     characters = recogniser.get_modelmeta().custom_metadata_map["character"].splitlines()
     engine.text_rec.session.session = recogniser
     engine.text_rec.postprocess_op = CTCLabelDecode(character=characters)

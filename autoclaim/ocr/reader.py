@@ -27,7 +27,6 @@ from autoclaim.ocr.engines import (
     TesseractEngine,
     merge_spacing,
     rapidocr_model_files,
-    tesseract_version,
 )
 from autoclaim.ocr.loading import load_document
 from autoclaim.ocr.parsers.chinese import (
@@ -37,6 +36,7 @@ from autoclaim.ocr.parsers.chinese import (
     parse_vehicle_licence,
 )
 from autoclaim.ocr.parsers.receipt import parse_receipt
+from autoclaim.ocr.tesseract_info import tesseract_version
 from autoclaim.ocr.types import FIELD_NAMES, DocType, DocumentReading, FieldReading
 
 log = logging.getLogger(__name__)

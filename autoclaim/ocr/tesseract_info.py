@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pytesseract
@@ -23,3 +24,9 @@ def tesseract_info() -> TesseractInfo:
     except (pytesseract.TesseractNotFoundError, OSError, RuntimeError) as exc:
         return TesseractInfo(available=False, version=None, languages=(), error=str(exc))
     return TesseractInfo(available=True, version=version, languages=languages)
+
+
+@functools.cache
+def tesseract_version() -> str:
+    """The installed version, asked once per process: it labels every OCR reading."""
+    return tesseract_info().version or "unknown"

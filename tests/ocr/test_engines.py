@@ -163,3 +163,28 @@ def test_short_lines_reach_the_recogniser_at_their_own_width(
         "TOTALAMOUNTDUERM12.50THANKYOU",
     ]
     assert REC_MIN_WIDTH <= min(widths) < 320 < max(widths)
+
+
+def test_model_files_are_looked_up_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every reading names its model files; RapidOCR's config is not re-read per document."""
+    import rapidocr_onnxruntime.utils
+
+    from autoclaim.ocr.engines import model_paths, rapidocr_model_files
+
+    reads = []
+    real = rapidocr_onnxruntime.utils.read_yaml
+    monkeypatch.setattr(
+        rapidocr_onnxruntime.utils, "read_yaml", lambda path: reads.append(path) or real(path)
+    )
+    model_paths.cache_clear()
+    first, second = rapidocr_model_files(), rapidocr_model_files()
+    assert (
+        first
+        == second
+        == (
+            "ch_PP-OCRv4_det_infer.onnx",
+            "ch_ppocr_mobile_v2.0_cls_infer.onnx",
+            "PP-OCRv6_rec_small.onnx",
+        )
+    )
+    assert len(reads) == 1
