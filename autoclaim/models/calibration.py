@@ -10,7 +10,7 @@ drawn together) and averaged."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
@@ -67,14 +67,20 @@ def fit_severity_temperature(logits: np.ndarray, truth: np.ndarray) -> float:
     return round(best_t, 4)
 
 
+def _bagged(choose: Callable[[np.ndarray], list[float]], groups: Sequence[str]) -> list[float]:
+    """`choose` (rows of one resample -> values) averaged over group-bootstrap resamples."""
+    per_sample = [choose(idx) for idx in group_bootstrap(groups)]
+    return [round(float(v), 3) for v in np.mean(per_sample, axis=0)]
+
+
 def bagged_thresholds(probs: np.ndarray, truth: np.ndarray, groups: Sequence[str]) -> list[float]:
     """Per-class F1-maximising thresholds, averaged over group-bootstrap resamples."""
-    samples = group_bootstrap(groups)
-    per_sample = [
-        [best_f1_threshold(probs[idx, c], truth[idx, c]) for c in range(truth.shape[1])]
-        for idx in samples
-    ]
-    return [round(float(t), 3) for t in np.mean(per_sample, axis=0)]
+    return _bagged(
+        lambda idx: [
+            best_f1_threshold(probs[idx, c], truth[idx, c]) for c in range(truth.shape[1])
+        ],
+        groups,
+    )
 
 
 def fit_severity_bias(probs: np.ndarray, truth: np.ndarray) -> list[float]:
@@ -96,8 +102,12 @@ def bagged_severity_bias(
     probs: np.ndarray, truth: np.ndarray, groups: Sequence[str]
 ) -> list[float]:
     """The severity decision offsets, averaged over group-bootstrap resamples."""
-    per_sample = [fit_severity_bias(probs[idx], truth[idx]) for idx in group_bootstrap(groups)]
-    return [round(float(b), 3) for b in np.mean(per_sample, axis=0)]
+    return _bagged(lambda idx: fit_severity_bias(probs[idx], truth[idx]), groups)
+
+
+def _selected(groups: Sequence[str], mask: np.ndarray) -> list[str]:
+    """The groups of the rows `mask` keeps."""
+    return [g for g, keep in zip(groups, mask, strict=True) if keep]
 
 
 def calibrate(
@@ -118,8 +128,7 @@ def calibrate(
             continue
         t = fit_multilabel_temperature(logits, truth)
         probs = multilabel_probabilities(logits, t)
-        groups = [g for g, k in zip(held.groups, known, strict=True) if k]
-        thresholds = bagged_thresholds(probs, truth, groups)
+        thresholds = bagged_thresholds(probs, truth, _selected(held.groups, known))
         meta.temperature[head] = t
         meta.thresholds[head] = thresholds
         rows = f1_per_class(truth, (probs >= np.asarray(thresholds)).astype(np.float32))
@@ -130,8 +139,7 @@ def calibrate(
         t = fit_severity_temperature(logits, truth)
         probs = severity_probabilities(logits, t)
         meta.temperature["severity"] = t
-        groups = [g for g, k in zip(held.groups, strong, strict=True) if k]
-        meta.severity_bias = bagged_severity_bias(probs, truth, groups)
+        meta.severity_bias = bagged_severity_bias(probs, truth, _selected(held.groups, strong))
         pred = severity_decision(probs, meta.severity_bias)
         rows = f1_per_class(one_hot(truth, 3), one_hot(pred, 3))
         metrics["severity_macro_f1"] = float(np.mean([r["f1"] for r in rows]))
