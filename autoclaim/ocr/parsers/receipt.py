@@ -435,8 +435,9 @@ LONE_DATE = re.compile(r"^\W*(\d{1,2})[\s/.-](\d{1,2})[\s/.-](\d{4}|\d{2})\W*$")
 
 
 def _lone_date(line: OcrLine) -> str:
-    """A line that holds nothing but a day, month and year, one separator read as a space
-    (05 02-18), written with dashes; other lines as nothing. The last resort of `find_date`."""
+    """A line that holds nothing but a day, month and year, a separator read as a space
+    (05 02-18), rewritten with dashes; any other line as nothing. The last resort of
+    `find_date`, so a line of three numbers is only a date when no line holds one."""
     found = LONE_DATE.match(line.text)
     return "-".join(found.groups()) if found else ""
 
@@ -582,8 +583,7 @@ def _supported_nearby(
         return None
     # A total is at least each item priced above it: a small amount that two others happen
     # to add up to (GST 4.93 under GRAND TOTAL 87.08) is not one.
-    items = [v for _, v, ln in everything if ln.box[3] <= label.box[1] + 2]
-    floor = max(items, default=Decimal(0))
+    floor = max((v for _, v, ln in everything if ln.box[3] <= label.box[1] + 2), default=0)
     for raw, value, ln in everything:
         near = abs((ln.box[1] + ln.box[3]) / 2 - centre) <= 1.5 * height
         beside = near and ln.box[0] > label.box[0] and value != chosen
