@@ -575,3 +575,13 @@ def test_a_lone_date_with_one_separator_read_as_a_space() -> None:
     ]
     assert parse_receipt(layout(rows)).fields["date"].value == "2018-02-05"
     assert parse_receipt(layout(rows[:2] + rows[3:])).fields["date"].value is None
+
+
+def test_an_address_ending_in_its_state_and_a_comma_ends_with_a_full_stop() -> None:
+    """The faint final dot read as a comma; a comma after a street or town is kept."""
+    rows = [["TRI SHAAS SDN BHD"], ["4, JALAN RIA 25/62,"], ["40400 SHAH ALAM, SELANGOR,"]]
+    assert parse_receipt(layout(rows)).fields["address"].value == (
+        "4, JALAN RIA 25/62, 40400 SHAH ALAM, SELANGOR."
+    )
+    rows = [["TRI SHAAS SDN BHD"], ["4, JALAN RIA 25/62,"], ["KAWASAN BUKIT SERDANG,"]]
+    assert parse_receipt(layout(rows)).fields["address"].value.endswith("SERDANG,")

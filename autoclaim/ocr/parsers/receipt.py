@@ -380,6 +380,15 @@ def _numbered_line(text: str) -> bool:
 
 
 STATE_AT_END = re.compile(STATES.pattern.replace("^\\W*(", "\\b(", 1), re.IGNORECASE)
+STATE_THEN_COMMA = re.compile(
+    STATES.pattern.replace("^\\W*(", "\\b(", 1).replace(")[\\s,.A-Z]*$", "),$"), re.IGNORECASE
+)
+
+
+def _full_stop_after_state(address: str) -> str:
+    """An address that ends with its state and a comma ends with a full stop: receipts end
+    the address with `.` or nothing, and the faint dot is easily read as `,`."""
+    return address[:-1] + "." if STATE_THEN_COMMA.search(address) else address
 
 
 def _ends_with(text: str, match: re.Match[str]) -> bool:
@@ -671,6 +680,7 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
         raw = re.sub(r"^\(?[A-Z]{0,4}\d{4,}[-\s]*[A-Z]{0,4}\)\s*", "", raw)
         cleaned = correct_place_words(fix_word_breaks(fix_confusables(raw.upper())))
         cleaned = re.sub(r"(?<=\w)-{2,}(?=\w)", "-", cleaned)  # 4--20: one hyphen read twice
+        cleaned = _full_stop_after_state(cleaned)
         fields["address"] = _field("address", cleaned, raw, address)
     else:
         fields["address"] = FieldReading.missing("address")
