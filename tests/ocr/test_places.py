@@ -43,3 +43,10 @@ def test_a_broken_word_is_joined_after_a_word_that_is_not() -> None:
 def test_initials_end_with_a_dot() -> None:
     assert fix_word_breaks("LOT P.T, 2811, JALAN ANGSA") == "LOT P.T. 2811, JALAN ANGSA"
     assert fix_word_breaks("SHAH ALAM, SELANGOR D.E,") == "SHAH ALAM, SELANGOR D.E."
+
+
+def test_street_abbreviations_with_their_l_misread() -> None:
+    assert correct_place_words("NO.41G,J1N SS21/60") == "NO.41G,JLN SS21/60"
+    assert correct_place_words("NO: G3, BIK G, JIN PJU 1A/3") == "NO: G3, BLK G, JLN PJU 1A/3"
+    assert correct_place_words("JIN 111 TMN") == "JLN 111 TMN"
+    assert correct_place_words("SRI JIA") == "SRI JIA"

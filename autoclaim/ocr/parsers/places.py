@@ -188,6 +188,18 @@ def correct_place_word(word: str) -> str:
     return near[0] if len(near) == 1 else word
 
 
+# Street abbreviations that hold an L: OCR reads that L as I or 1 (JIN, J1N, BIK).
+ABBREVIATIONS_WITH_L = ("JLN", "BLK", "LRG", "LOT")
+
+
+def correct_abbreviation(word: str) -> str:
+    """A three-character word that is a street abbreviation once I and 1 are read as L."""
+    as_l = word.replace("I", "L").replace("1", "L")
+    return as_l if as_l in ABBREVIATIONS_WITH_L else word
+
+
 def correct_place_words(text: str) -> str:
-    """`correct_place_word` on every upper-case word of an address."""
-    return re.sub(r"(?<![A-Z0-9])[A-Z]{4,}(?![A-Z0-9])", lambda m: correct_place_word(m[0]), text)
+    """`correct_place_word` on every upper-case word of an address, `correct_abbreviation`
+    on every three-character one."""
+    text = re.sub(r"(?<![A-Z0-9])[A-Z]{4,}(?![A-Z0-9])", lambda m: correct_place_word(m[0]), text)
+    return re.sub(r"(?<![A-Z0-9])[A-Z1]{3}(?![A-Z0-9])", lambda m: correct_abbreviation(m[0]), text)
