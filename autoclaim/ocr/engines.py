@@ -294,7 +294,8 @@ class DetectedLines:
 
 
 class RapidOcrEngine:
-    """RapidOCR (PP-OCRv4 detector, line direction classifier, PP-OCRv6 recogniser). Each
+    """RapidOCR (PP-OCRv4 detector, line direction classifier, PP-OCRv6 recogniser); lines are
+    lengthened over faint end letters the detector left out (`extend_to_ink`). Each
     engine loads its own models on first use and reads one page at a time; readers that
     should work in parallel (one per worker thread) each hold an engine."""
 
@@ -334,6 +335,7 @@ class RapidOcrEngine:
             if boxes is None or len(boxes) == 0:
                 return DetectedLines(image.width, image.height, [], [], [])
             boxes = engine.sorted_boxes(boxes)
+            boxes = extend_to_ink(np.asarray(rgb.convert("L")), boxes)
             crops = engine.get_crop_img_list(bgr, boxes)
             crops, cls_res, _ = engine.text_cls(crops)
         quads = [np.asarray(p, dtype=np.float64).reshape(-1, 2) / scale for p in boxes]
@@ -359,6 +361,64 @@ class RapidOcrEngine:
             quad = tuple((float(x), float(y)) for x, y in corners)
             lines.append(OcrLine(text, box, score, upside_down=flipped, quad=quad))
         return OcrPage(lines, found.width, found.height, self.name, skew_deg=skew)
+
+
+INK_REACH = 0.3  # how far past a line's end, in line heights, faint ink still belongs to it
+INK_FAINT = 0.15  # ink is a pixel this share of the way from paper to the line's darkest ink
+
+
+def extend_to_ink(gray: np.ndarray, boxes: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Lengthen each detected line by up to `INK_REACH` of its height at an end where ink
+    lies just outside the box and no other line's box does: the detector leaves out faint
+    first and last letters of a line (`HREE STOOGES`), but the recogniser reads them when the
+    crop holds them."""
+    rects = [_box_from_points(b) for b in boxes]
+    out = []
+    for n, points in enumerate(boxes):
+        quad = np.asarray(points, dtype=np.float32).reshape(4, 2).copy()
+        x0, y0, x1, y1 = rects[n]
+        height = y1 - y0
+        along = quad[1] - quad[0]
+        length = float(np.hypot(*along))
+        if height < 8 or length < 1 or abs(along[1]) > 0.35 * length:
+            out.append(quad)  # too small, or not a roughly horizontal line
+            continue
+        inside = gray[max(0, y0) : y1, max(0, x0) : x1]
+        background = float(np.median(inside))
+        ink = float(np.percentile(inside, 5))
+        if background - ink < 40:
+            out.append(quad)
+            continue
+        faint = background - INK_FAINT * (background - ink)
+        reach = INK_REACH * height
+        unit = along / length
+        top, bottom = y0 + height // 6, y1 - height // 6
+        for end, (a, b) in (
+            ("left", (max(0, int(x0 - reach)), x0)),
+            ("right", (x1, int(x1 + reach))),
+        ):
+            b = min(b, gray.shape[1])
+            if b - a < 2:
+                continue
+            strip = gray[max(0, top) : bottom, a:b]
+            if strip.size == 0 or int((strip < faint).sum()) < 3:
+                continue
+            if any(
+                m != n and r[0] < b and r[2] > a and r[1] < bottom and r[3] > top
+                for m, r in enumerate(rects)
+            ):
+                continue
+            shift = unit * reach
+            if end == "left":
+                quad[0] -= shift
+                quad[3] -= shift
+            else:
+                quad[1] += shift
+                quad[2] += shift
+        np.clip(quad[:, 0], 0, gray.shape[1] - 1, out=quad[:, 0])
+        np.clip(quad[:, 1], 0, gray.shape[0] - 1, out=quad[:, 1])
+        out.append(quad)
+    return out
 
 
 def _line_angle(points: np.ndarray) -> float | None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from autoclaim.ocr.engines import (
     CombinedEngine,
     RapidOcrEngine,
     TesseractEngine,
+    extend_to_ink,
     make_engine,
     recogniser_path,
 )
@@ -188,3 +190,29 @@ def test_model_files_are_looked_up_once_per_process(monkeypatch: pytest.MonkeyPa
         )
     )
     assert len(reads) == 1
+
+
+def _page_with_line() -> tuple[np.ndarray, np.ndarray]:
+    """Paper (250) with a dark 30-px line of text at x 100-300 and its detected box."""
+    page = np.full((200, 500), 250, dtype=np.uint8)
+    page[55:75, 105:295:6] = 40  # letter strokes
+    box = np.array([[100, 50], [300, 50], [300, 80], [100, 80]], dtype=np.float32)
+    return page, box
+
+
+def test_a_line_is_lengthened_over_a_faint_letter_its_box_left_out() -> None:
+    page, box = _page_with_line()
+    page[57:73, 93:96] = 215  # faint first letter, 4 to 7 px left of the box
+    (quad,) = extend_to_ink(page, [box])
+    assert quad[0][0] == pytest.approx(91) and quad[3][0] == pytest.approx(91)  # 0.3 x 30 px
+    assert quad[1][0] == 300 and quad[2][0] == 300  # no ink to the right: end unchanged
+
+
+def test_a_line_is_not_lengthened_into_clean_paper_or_another_line() -> None:
+    page, box = _page_with_line()
+    (quad,) = extend_to_ink(page, [box])
+    assert np.array_equal(quad, box)  # clean margins
+    page[57:73, 93:96] = 40  # the ink beside it is the end of another detected box
+    neighbour = np.array([[40, 52], [97, 52], [97, 78], [40, 78]], dtype=np.float32)
+    extended = extend_to_ink(page, [box, neighbour])
+    assert np.array_equal(extended[0], box)
