@@ -557,7 +557,6 @@ def test_a_nearby_amount_smaller_than_an_item_is_not_the_total() -> None:
         ["Service Chg 10.00% :", "", "7.47"],
         ["GST :", "", "4.93"],
         ["Grand Total :", "", "87.08"],
-        ["Rounding Adjustment:", "", "0.02"],
         ["Net Total :", "", "87.16"],
         ["GST Summary", "Amount(RM)", "Tax(RM)"],
         ["SR @ 6%", "82.23", "4.93"],
@@ -585,3 +584,25 @@ def test_an_address_ending_in_its_state_and_a_comma_ends_with_a_full_stop() -> N
     )
     rows = [["TRI SHAAS SDN BHD"], ["4, JALAN RIA 25/62,"], ["KAWASAN BUKIT SERDANG,"]]
     assert parse_receipt(layout(rows)).fields["address"].value.endswith("SERDANG,")
+
+
+def test_a_misread_rounded_total_is_settled_by_the_rounding_adjustment() -> None:
+    """87.16 cannot follow a 5-sen rounding; 87.08 + 0.02 = 87.10 can."""
+    rows = [
+        ["SUSHI KING SDN BHD"],
+        ["1 GREEN TEA", "2.00"],
+        ["Total :", "74.68"],
+        ["service Chg 10.00% :", "7.47"],
+        ["GST :", "4.93"],
+        ["Grand Total :", "87.08"],
+        ["Rounding Adjustment:", "0.02"],
+        ["Net Total :", "87.16"],
+    ]
+    total = parse_receipt(layout(rows)).fields["total"]
+    assert total.value == "87.10"
+    assert "rounding" in " ".join(total.reasons)
+    rows[-1] = ["Net Total :", "87.10"]  # read right: kept as read
+    assert parse_receipt(layout(rows)).fields["total"].value == "87.10"
+    rows[-2] = ["Rounding Adjustment:", "0.04"]  # neither sum is a 5-sen total: no correction
+    rows[-1] = ["Net Total :", "87.16"]
+    assert parse_receipt(layout(rows)).fields["total"].value == "87.08"  # as before

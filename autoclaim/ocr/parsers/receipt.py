@@ -538,11 +538,19 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
     if scored:
         best = _strongest(scored)
         supported = _supported_nearby(lines[best[1]], lines, best[3])
+        raw, value, used = best[2], best[3], best[4]
         if supported is not None:
-            return supported[0], supported[1], [lines[best[1]], supported[2]], reasons
-        if paid is not None and change is not None and paid - change != best[3]:
-            reasons.append(f"cash {paid} minus change {change} is not the total {best[3]}")
-        return best[2], best[3], best[4], reasons
+            raw, value, used = supported[0], supported[1], [lines[best[1]], supported[2]]
+        rounded = _rounded_total(lines, scored, value)
+        if rounded is not None:
+            reasons.append(
+                f"total read {value:.2f} is not a multiple of 0.05; {rounded[1]:.2f} is the "
+                "total before rounding plus the rounding adjustment"
+            )
+            return f"{rounded[1]:.2f}", rounded[1], rounded[0], reasons
+        if supported is None and paid is not None and change is not None and paid - change != value:
+            reasons.append(f"cash {paid} minus change {change} is not the total {value}")
+        return raw, value, used, reasons
     if empty:
         # Perspective moved the amounts off the label's row: an amount a row away that
         # subtotal + tax (or cash - change) add up to.
@@ -555,6 +563,36 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
         reasons.append(f"no TOTAL label read; {repeated[1]} is the largest amount printed twice")
         return repeated[0], repeated[1], [repeated[2]], reasons
     return None
+
+
+ROUNDING = re.compile(r"\bROUND(ING|ED)?\b.*\bADJ|\bROUNDING\b", re.I)
+FIVE_SEN = Decimal("0.05")
+
+
+def _rounded_total(
+    lines: list[OcrLine], scored: list[TotalCandidate], value: Decimal
+) -> tuple[list[OcrLine], Decimal] | None:
+    """Receipts that print a rounding adjustment above a last total round that total to
+    5 sen. When the total taken is not a multiple of 5 sen, the labelled total above the
+    rounding line plus (or minus) the adjustment is, if exactly one of the two is: a
+    misread digit in the last total (87.16 for 87.10 = 87.08 + 0.02) is settled by two
+    other printed amounts."""
+    if value % FIVE_SEN == 0:
+        return None
+    at = next((i for i, ln in enumerate(lines) if ROUNDING.search(ln.text)), None)
+    found = _row_amount(lines[at], lines) if at is not None else None
+    before = [s for s in scored if s[1] < at] if at is not None else []
+    if found is None or not before or not any(s[1] > at for s in scored):
+        return None
+    adjustment, total_before = found[1], max(before, key=lambda s: s[1])
+    fits = {
+        value
+        for value in (total_before[3] + adjustment, total_before[3] - adjustment)
+        if value > 0 and value % FIVE_SEN == 0
+    }
+    if len(fits) != 1:
+        return None
+    return [*total_before[4], *found[2]], fits.pop()
 
 
 def _repeated_largest(lines: list[OcrLine]) -> tuple[str, Decimal, OcrLine] | None:
