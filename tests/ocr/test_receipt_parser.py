@@ -606,3 +606,17 @@ def test_a_misread_rounded_total_is_settled_by_the_rounding_adjustment() -> None
     rows[-2] = ["Rounding Adjustment:", "0.04"]  # neither sum is a 5-sen total: no correction
     rows[-1] = ["Net Total :", "87.16"]
     assert parse_receipt(layout(rows)).fields["total"].value == "87.08"  # as before
+
+
+def test_total_inclusive_gst_with_total_cut_off_is_the_total() -> None:
+    """The faint TOTAL at the line's start is lost and INCLUSIVE misread (Indlusive)."""
+    rows = [
+        ["BEMED (SP) SDN. BHD."],
+        ["PRISTIN OMEGA-3 FISH OIL", "300.00", "300.00"],
+        ["ALPHA LIPID LIFE LINE", "330.00", "330.00"],
+        ["DERMAPRO OINT 15G", "5.00", "5.00"],
+        ["SubTotal:", "", "835.00"],
+        ["al Indlusive GST:", "", "635.00"],
+        ["ZRL", "5.00", "0.00"],
+    ]
+    assert parse_receipt(layout(rows)).fields["total"].value == "635.00"

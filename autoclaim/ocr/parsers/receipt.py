@@ -99,6 +99,8 @@ TOTAL_LABELS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"GRAND\s*TOTAL|NETT?\s*TOTAL|TOTAL\s*(AMOUNT|AMT)?\s*(DUE|PAYABLE)", re.I), 8),
     (re.compile(r"TOTAL\s*(INCL|INC|INCLUSIVE|INCLUDING|W/?)\.?\s*(OF\s*)?(GST|SST|TAX)", re.I), 8),
     (re.compile(r"TOTAL\s*(SALES?|AMOUNT|AMT|PAYABLE|RM|\(RM\))", re.I), 7),
+    # TOTAL faint or cut off at the line's start: [Tot]al Inclusive GST.
+    (re.compile(r"\bINCLUSIVE\s*(OF\s*)?(GST|SST|TAX)\W*$", re.I), 7),
     (re.compile(r"AMOUNT\s*(DUE|PAYABLE)|\bNET\s*AMOUNT|\bTOTAL\b|\bJUMLAH\b", re.I), 6),
     (re.compile(r"^\W*(DUE|BALANCE\s*DUE)\W*$", re.I), 5),
     (re.compile(r"TOTAL", re.I), 5),  # glued to a misread word: TOTALSAIES
@@ -481,8 +483,10 @@ def _row_amount(label: OcrLine, lines: list[OcrLine]) -> tuple[str, Decimal, lis
 
 
 def label_text(text: str) -> str:
-    """Upper-case text with OCR's usual misreadings of TOTAL fixed, for label matching."""
+    """Upper-case text with OCR's usual misreadings of TOTAL and INCLUSIVE fixed, for label
+    matching."""
     text = text.upper()
+    text = re.sub(r"(?<![A-Z])IN[CDO]LUS[I1L]VE(?![A-Z])", "INCLUSIVE", text)
     return re.sub(r"(?<![A-Z])[TLI1][O0]TA[LI1!|](?![A-Z])", "TOTAL", text)
 
 
