@@ -620,3 +620,8 @@ def test_total_inclusive_gst_with_total_cut_off_is_the_total() -> None:
         ["ZRL", "5.00", "0.00"],
     ]
     assert parse_receipt(layout(rows)).fields["total"].value == "635.00"
+
+
+def test_a_lone_underscore_in_a_company_name_is_a_dot() -> None:
+    rows = [["BOOK TA _K (TAMAN DAYA) SDN BHD"], ["NO.53, JALAN SAGU 18, 81100 JOHOR BAHRU"]]
+    assert parse_receipt(layout(rows)).fields["seller"].value == "BOOK TA .K (TAMAN DAYA) SDN BHD"

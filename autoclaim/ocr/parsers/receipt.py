@@ -202,6 +202,7 @@ def tidy_company(text: str) -> str:
     text = re.sub(r"S/[D8](?=\W*$|\s*\(?\d)", "S/B", text)  # S/B misread, before a reg no.
     text = re.sub(r"\b(SDN\.?\s*)([A-Z8]{2,4})(\.?)(?![A-Z0-9])", _bhd, text, flags=re.I)
     text = re.sub(r"\s*[:;]\s*", " ", text).strip()  # a company name holds no colon
+    text = re.sub(r"(?<!_)_(?!_)", ".", text)  # a lone underscore is a dot read low
     text = re.sub(r"(?<=[A-Z])S/B(?![A-Z])", " S/B", text)
     suffixes = list(re.finditer(r"SDN\.?\s*BHD\.?|\bBHD\.?|BERHAD|\bS/B(?![A-Z])", text, re.I))
     if suffixes and re.search(r"\d", text[suffixes[-1].end() :]):
