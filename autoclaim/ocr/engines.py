@@ -373,7 +373,7 @@ def extend_to_ink(gray: np.ndarray, boxes: Sequence[np.ndarray]) -> list[np.ndar
     first and last letters of a line (`HREE STOOGES`), but the recogniser reads them when the
     crop holds them."""
     rects = [_box_from_points(b) for b in boxes]
-    out = []
+    out: list[np.ndarray] = []
     for n, points in enumerate(boxes):
         quad = np.asarray(points, dtype=np.float32).reshape(4, 2).copy()
         x0, y0, x1, y1 = rects[n]

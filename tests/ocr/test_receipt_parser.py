@@ -606,6 +606,8 @@ def test_a_misread_rounded_total_is_settled_by_the_rounding_adjustment() -> None
     rows[-2] = ["Rounding Adjustment:", "0.04"]  # neither sum is a 5-sen total: no correction
     rows[-1] = ["Net Total :", "87.16"]
     assert parse_receipt(layout(rows)).fields["total"].value == "87.08"  # as before
+    rows[-2] = ["Rounding Adjustment:", "0.12"]  # not a rounding adjustment: no correction
+    assert parse_receipt(layout(rows)).fields["total"].value == "87.08"
 
 
 def test_total_inclusive_gst_with_total_cut_off_is_the_total() -> None:

@@ -550,7 +550,7 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
         if rounded is not None:
             reasons.append(
                 f"total read {value:.2f} is not a multiple of 0.05; {rounded[1]:.2f} is the "
-                "total before rounding plus the rounding adjustment"
+                "total before rounding plus or minus the rounding adjustment"
             )
             return f"{rounded[1]:.2f}", rounded[1], rounded[0], reasons
         if supported is None and paid is not None and change is not None and paid - change != value:
@@ -577,23 +577,30 @@ FIVE_SEN = Decimal("0.05")
 def _rounded_total(
     lines: list[OcrLine], scored: list[TotalCandidate], value: Decimal
 ) -> tuple[list[OcrLine], Decimal] | None:
-    """Receipts that print a rounding adjustment above a last total round that total to
-    5 sen. When the total taken is not a multiple of 5 sen, the labelled total above the
-    rounding line plus (or minus) the adjustment is, if exactly one of the two is: a
+    """Receipts that print a rounding adjustment (under 5 sen) above a last total round that
+    total to 5 sen. When the total taken is not a multiple of 5 sen, the labelled total above
+    the rounding line plus (or minus) the adjustment is, if exactly one of the two is: a
     misread digit in the last total (87.16 for 87.10 = 87.08 + 0.02) is settled by two
     other printed amounts."""
     if value % FIVE_SEN == 0:
         return None
-    at = next((i for i, ln in enumerate(lines) if ROUNDING.search(ln.text)), None)
+    at = next(
+        (
+            i
+            for i, ln in enumerate(lines)
+            if ROUNDING.search(ln.text) and "TOTAL" not in label_text(ln.text)
+        ),
+        None,
+    )
     found = _row_amount(lines[at], lines) if at is not None else None
     before = [s for s in scored if s[1] < at] if at is not None else []
-    if found is None or not before or not any(s[1] > at for s in scored):
+    if found is None or found[1] >= FIVE_SEN or not before or not any(s[1] > at for s in scored):
         return None
     adjustment, total_before = found[1], max(before, key=lambda s: s[1])
     fits = {
-        value
-        for value in (total_before[3] + adjustment, total_before[3] - adjustment)
-        if value > 0 and value % FIVE_SEN == 0
+        candidate
+        for candidate in (total_before[3] + adjustment, total_before[3] - adjustment)
+        if candidate > 0 and candidate % FIVE_SEN == 0
     }
     if len(fits) != 1:
         return None
