@@ -592,8 +592,10 @@ def _rounded_total(
         ),
         None,
     )
-    found = _row_amount(lines[at], lines) if at is not None else None
-    before = [s for s in scored if s[1] < at] if at is not None else []
+    if at is None:
+        return None
+    found = _row_amount(lines[at], lines)
+    before = [s for s in scored if s[1] < at]
     if found is None or found[1] >= FIVE_SEN or not before or not any(s[1] > at for s in scored):
         return None
     adjustment, total_before = found[1], max(before, key=lambda s: s[1])
