@@ -384,6 +384,9 @@ def extend_to_ink(gray: np.ndarray, boxes: Sequence[np.ndarray]) -> list[np.ndar
             out.append(quad)  # too small, or not a roughly horizontal line
             continue
         inside = gray[max(0, y0) : y1, max(0, x0) : x1]
+        if inside.size == 0:
+            out.append(quad)  # a box off the page: nothing to measure
+            continue
         background = float(np.median(inside))
         ink = float(np.percentile(inside, 5))
         if background - ink < 40:

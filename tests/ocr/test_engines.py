@@ -216,3 +216,10 @@ def test_a_line_is_not_lengthened_into_clean_paper_or_another_line() -> None:
     neighbour = np.array([[40, 52], [97, 52], [97, 78], [40, 78]], dtype=np.float32)
     extended = extend_to_ink(page, [box, neighbour])
     assert np.array_equal(extended[0], box)
+
+
+def test_a_box_off_the_page_is_left_as_it_is() -> None:
+    page, _ = _page_with_line()
+    off = np.array([[600, 50], [700, 50], [700, 80], [600, 80]], dtype=np.float32)
+    (quad,) = extend_to_ink(page, [off])
+    assert np.array_equal(quad, off)
