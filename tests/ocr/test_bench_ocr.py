@@ -1,0 +1,38 @@
+"""The receipt scoring of scripts/bench_ocr.py: the headline SROIE match and the diagnostic
+that ignores spaces and punctuation."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "bench_ocr.py"
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_ocr", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_ocr"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_headline_match_keeps_spaces_and_punctuation(bench: ModuleType) -> None:
+    assert bench.sroie_match("address", "NO.1, JALAN  SAGU", "no.1, jalan sagu")
+    assert not bench.sroie_match("address", "NO. 1, JALAN SAGU", "NO.1, JALAN SAGU")
+    assert bench.sroie_match("total", "RM 9.00", "9.00")
+    assert bench.sroie_match("date", "25/12/2018", "2018-12-25")
+
+
+def test_loose_match_ignores_spaces_and_punctuation_of_names_only(bench: ModuleType) -> None:
+    assert bench.loose_match("address", "NO. 1, JALAN SAGU.", "NO.1 JALAN SAGU")
+    assert bench.loose_match("company", "MR. D. I. Y. (M) SDN BHD", "MR. D.I.Y. (M) SDN BHD")
+    assert not bench.loose_match("address", "NO.53 JALAN SAGU", "NO.5: JALAN SAGU")
+    assert not bench.loose_match("address", "NO.1", None)
+    assert not bench.loose_match("total", "87.10", "87.16")
