@@ -59,12 +59,12 @@ COMPANY_SUFFIX_ONLY = re.compile(
 TRAILING_REG_NO = re.compile(
     r"\s*[(\[]\s*(CO\.?\s*)?(REG\.?\s*)?(NO\.?)?[:\s]*[A-Z]{0,3}\d{3,}[\d\s]*-?\s*[A-Z]?\s*[)\]]?\s*$"
 )
-STATES = re.compile(
-    r"^\W*(JOHOR|SELANGOR|KUALA LUMPUR|PAHANG|PERAK|KEDAH|MELAKA|MALACCA|NEGERI SEMBILAN|"
+STATE_NAMES = (
+    r"(JOHOR|SELANGOR|KUALA LUMPUR|PAHANG|PERAK|KEDAH|MELAKA|MALACCA|NEGERI SEMBILAN|"
     r"PENANG|PULAU PINANG|KELANTAN|TERENGGANU|PERLIS|SABAH|SARAWAK|PUTRAJAYA|LABUAN|MALAYSIA|"
-    r"DARUL\s+\w+|WILAYAH\s*PERSEKUTUAN|W\.?\s*P\.?)[\s,.A-Z]*$",
-    re.IGNORECASE,
+    r"DARUL\s+\w+|WILAYAH\s*PERSEKUTUAN|W\.?\s*P\.?)"
 )
+STATES = re.compile(rf"^\W*{STATE_NAMES}[\s,.A-Z]*$", re.IGNORECASE)  # a line naming the state
 NOT_COMPANY = re.compile(
     r"(TAX\s*INVOICE|INVOICE|RECEIPT|WELCOME|CASH\s*(SALES|BILL)|^TEL|^FAX|GST|^DATE|THANK|"
     r"REG\.?\s*NO|CO\.?\s*NO\b|COMPANY\s*NO)",
@@ -382,10 +382,8 @@ def _numbered_line(text: str) -> bool:
     )
 
 
-STATE_AT_END = re.compile(STATES.pattern.replace("^\\W*(", "\\b(", 1), re.IGNORECASE)
-STATE_THEN_COMMA = re.compile(
-    STATES.pattern.replace("^\\W*(", "\\b(", 1).replace(")[\\s,.A-Z]*$", "),$"), re.IGNORECASE
-)
+STATE_AT_END = re.compile(rf"\b{STATE_NAMES}[\s,.A-Z]*$", re.IGNORECASE)
+STATE_THEN_COMMA = re.compile(rf"\b{STATE_NAMES},$", re.IGNORECASE)
 
 
 def _full_stop_after_state(address: str) -> str:
