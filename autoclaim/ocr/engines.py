@@ -373,55 +373,45 @@ def extend_to_ink(gray: np.ndarray, boxes: Sequence[np.ndarray]) -> list[np.ndar
     first and last letters of a line (`HREE STOOGES`), but the recogniser reads them when the
     crop holds them."""
     rects = [_box_from_points(b) for b in boxes]
-    out: list[np.ndarray] = []
-    for n, points in enumerate(boxes):
-        quad = np.asarray(points, dtype=np.float32).reshape(4, 2).copy()
-        x0, y0, x1, y1 = rects[n]
-        height = y1 - y0
-        along = quad[1] - quad[0]
-        length = float(np.hypot(*along))
-        if height < 8 or length < 1 or abs(along[1]) > 0.35 * length:
-            out.append(quad)  # too small, or not a roughly horizontal line
+    return [_extended(gray, points, n, rects) for n, points in enumerate(boxes)]
+
+
+def _extended(gray: np.ndarray, points: np.ndarray, n: int, rects: list[Box]) -> np.ndarray:
+    """Line `n`'s corners, moved out at each end where faint ink lies past it."""
+    quad = np.asarray(points, dtype=np.float32).reshape(4, 2).copy()
+    x0, y0, x1, y1 = rects[n]
+    height = y1 - y0
+    along = quad[1] - quad[0]
+    length = float(np.hypot(*along))
+    if height < 8 or length < 1 or abs(along[1]) > 0.35 * length:
+        return quad  # too small, or not a roughly horizontal line
+    inside = gray[max(0, y0) : y1, max(0, x0) : x1]
+    if inside.size == 0:
+        return quad  # a box off the page: nothing to measure
+    background = float(np.median(inside))
+    ink = float(np.percentile(inside, 5))
+    if background - ink < 40:
+        return quad  # no clear ink in the line itself to compare with
+    faint = background - INK_FAINT * (background - ink)
+    reach = INK_REACH * height
+    top, bottom = y0 + height // 6, y1 - height // 6
+    # Each end: the strip just past it, and the two corners that move out over it.
+    for (a, b), corners, outward in (
+        ((max(0, int(x0 - reach)), x0), [0, 3], -1.0),
+        ((x1, min(gray.shape[1], int(x1 + reach))), [1, 2], 1.0),
+    ):
+        strip = gray[max(0, top) : bottom, a:b]
+        if b - a < 2 or strip.size == 0 or int((strip < faint).sum()) < 3:
             continue
-        inside = gray[max(0, y0) : y1, max(0, x0) : x1]
-        if inside.size == 0:
-            out.append(quad)  # a box off the page: nothing to measure
-            continue
-        background = float(np.median(inside))
-        ink = float(np.percentile(inside, 5))
-        if background - ink < 40:
-            out.append(quad)
-            continue
-        faint = background - INK_FAINT * (background - ink)
-        reach = INK_REACH * height
-        unit = along / length
-        top, bottom = y0 + height // 6, y1 - height // 6
-        for end, (a, b) in (
-            ("left", (max(0, int(x0 - reach)), x0)),
-            ("right", (x1, int(x1 + reach))),
+        if any(
+            m != n and r[0] < b and r[2] > a and r[1] < bottom and r[3] > top
+            for m, r in enumerate(rects)
         ):
-            b = min(b, gray.shape[1])
-            if b - a < 2:
-                continue
-            strip = gray[max(0, top) : bottom, a:b]
-            if strip.size == 0 or int((strip < faint).sum()) < 3:
-                continue
-            if any(
-                m != n and r[0] < b and r[2] > a and r[1] < bottom and r[3] > top
-                for m, r in enumerate(rects)
-            ):
-                continue
-            shift = unit * reach
-            if end == "left":
-                quad[0] -= shift
-                quad[3] -= shift
-            else:
-                quad[1] += shift
-                quad[2] += shift
-        np.clip(quad[:, 0], 0, gray.shape[1] - 1, out=quad[:, 0])
-        np.clip(quad[:, 1], 0, gray.shape[0] - 1, out=quad[:, 1])
-        out.append(quad)
-    return out
+            continue  # another line's box is there: the ink is its
+        quad[corners] += outward * along / length * reach
+    np.clip(quad[:, 0], 0, gray.shape[1] - 1, out=quad[:, 0])
+    np.clip(quad[:, 1], 0, gray.shape[0] - 1, out=quad[:, 1])
+    return quad
 
 
 def _line_angle(points: np.ndarray) -> float | None:
