@@ -223,3 +223,26 @@ def test_a_box_off_the_page_is_left_as_it_is() -> None:
     off = np.array([[600, 50], [700, 50], [700, 80], [600, 80]], dtype=np.float32)
     (quad,) = extend_to_ink(page, [off])
     assert np.array_equal(quad, off)
+
+
+def test_detected_lines_are_cut_from_the_lengthened_boxes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`detect` measures ink on the page it reads and cuts the lines where `extend_to_ink`
+    puts them."""
+    from autoclaim.ocr import engines
+
+    image = text_image(ENGLISH)
+    engine = RapidOcrEngine(threads=1)
+    plain = engine.detect(image)
+    pages: list[tuple[int, ...]] = []
+
+    def moved_left(gray: np.ndarray, boxes: list[np.ndarray]) -> list[np.ndarray]:
+        pages.append(gray.shape)
+        return [np.asarray(b, dtype=np.float32) - np.float32([5, 0]) for b in boxes]
+
+    monkeypatch.setattr(engines, "extend_to_ink", moved_left)
+    shifted = engine.detect(image)
+    assert pages == [(image.height, image.width)]
+    for before, after in zip(plain.quads, shifted.quads, strict=True):
+        np.testing.assert_allclose(after, before - (5, 0), atol=1e-3)
