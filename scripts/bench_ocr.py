@@ -156,6 +156,12 @@ def _letters_digits(text: str) -> str:
     return "".join(c for c in text.upper() if c.isalnum())
 
 
+def f1_score(correct: int, predicted: int, expected: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 of `correct` fields among `predicted` and `expected` ones."""
+    precision, recall = correct / max(1, predicted), correct / max(1, expected)
+    return precision, recall, 2 * precision * recall / max(1e-9, precision + recall)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -213,10 +219,8 @@ def bench_receipts(
         correct = sum(c[0] for c in stats[engine].values())
         predicted = sum(c[1] for c in stats[engine].values())
         expected = sum(c[2] for c in stats[engine].values())
-        precision, recall = correct / max(1, predicted), correct / max(1, expected)
-        f1 = 2 * precision * recall / max(1e-9, precision + recall)
-        loose_correct = sum(loose[engine].values())
-        loose_p, loose_r = loose_correct / max(1, predicted), loose_correct / max(1, expected)
+        precision, recall, f1 = f1_score(correct, predicted, expected)
+        loose_f1 = f1_score(sum(loose[engine].values()), predicted, expected)[2]
         result[engine] = {
             "exact_match": per_field,
             "precision": round(precision, 3),
@@ -226,9 +230,7 @@ def bench_receipts(
             "exact_match_ignoring_spaces_punctuation": {
                 k: round(loose[engine][k] / max(1, c[2]), 3) for k, c in stats[engine].items()
             },
-            "f1_ignoring_spaces_punctuation": round(
-                2 * loose_p * loose_r / max(1e-9, loose_p + loose_r), 3
-            ),
+            "f1_ignoring_spaces_punctuation": round(loose_f1, 3),
             "median_s": round(statistics.median(times[engine]), 2),
             "p90_s": round(percentile(times[engine], 0.9), 2),
             **cpu_summary(cpu[engine]),

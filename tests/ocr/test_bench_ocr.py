@@ -36,3 +36,8 @@ def test_loose_match_ignores_spaces_and_punctuation_of_names_only(bench: ModuleT
     assert not bench.loose_match("address", "NO.53 JALAN SAGU", "NO.5: JALAN SAGU")
     assert not bench.loose_match("address", "NO.1", None)
     assert not bench.loose_match("total", "87.10", "87.16")
+
+
+def test_f1_counts_fields_read_and_fields_expected(bench: ModuleType) -> None:
+    assert bench.f1_score(3, 4, 6) == pytest.approx((0.75, 0.5, 0.6))
+    assert bench.f1_score(0, 0, 5) == (0.0, 0.0, 0.0)
