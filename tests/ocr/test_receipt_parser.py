@@ -543,20 +543,27 @@ def test_a_cash_bill_title_is_not_where_the_payment_is_printed() -> None:
     assert "cash 10.00 minus change 9.00 is not the total 9.00" in total.reasons
 
 
+# A restaurant bill down to its grand total (receipt 409), before a rounding adjustment and
+# the net total.
+RESTAURANT_BILL = [
+    ["KOI RESTAURANT SDN BHD"],
+    ["Qty Description", "", "Amount"],
+    ["1 UROKO SALAD @ 28.00", "", "28.00 SR"],
+    ["1 NIKU SHOGAYAKI SET @", "", "38.68 SR"],
+    ["2 GREEN TEA @ 1.00", "", "2.00 SR"],
+    ["Total :", "", "74.68"],
+    ["Service Chg 10.00% :", "", "7.47"],
+    ["GST :", "", "4.93"],
+    ["Grand Total :", "", "87.08"],
+]
+
+
 def test_a_nearby_amount_smaller_than_an_item_is_not_the_total() -> None:
     """GRAND TOTAL's amount has no two-amount support (it is total + service + GST), and the
     GST a row above happens to be a difference of two amounts below (87.16 - 82.23): still
     not the total, since items above cost more."""
     rows = [
-        ["KOI RESTAURANT SDN BHD"],
-        ["Qty Description", "", "Amount"],
-        ["1 UROKO SALAD @ 28.00", "", "28.00 SR"],
-        ["1 NIKU SHOGAYAKI SET @", "", "38.68 SR"],
-        ["2 GREEN TEA @ 1.00", "", "2.00 SR"],
-        ["Total :", "", "74.68"],
-        ["Service Chg 10.00% :", "", "7.47"],
-        ["GST :", "", "4.93"],
-        ["Grand Total :", "", "87.08"],
+        *RESTAURANT_BILL,
         ["Net Total :", "", "87.16"],
         ["GST Summary", "Amount(RM)", "Tax(RM)"],
         ["SR @ 6%", "82.23", "4.93"],
@@ -588,25 +595,16 @@ def test_an_address_ending_in_its_state_and_a_comma_ends_with_a_full_stop() -> N
 
 def test_a_misread_rounded_total_is_settled_by_the_rounding_adjustment() -> None:
     """87.16 cannot follow a 5-sen rounding; 87.08 + 0.02 = 87.10 can."""
-    rows = [
-        ["SUSHI KING SDN BHD"],
-        ["1 GREEN TEA", "2.00"],
-        ["Total :", "74.68"],
-        ["service Chg 10.00% :", "7.47"],
-        ["GST :", "4.93"],
-        ["Grand Total :", "87.08"],
-        ["Rounding Adjustment:", "0.02"],
-        ["Net Total :", "87.16"],
-    ]
+    rows = [*RESTAURANT_BILL, ["Rounding Adjustment:", "", "0.02"], ["Net Total :", "", "87.16"]]
     total = parse_receipt(layout(rows)).fields["total"]
     assert total.value == "87.10"
     assert "rounding" in " ".join(total.reasons)
-    rows[-1] = ["Net Total :", "87.10"]  # read right: kept as read
+    rows[-1] = ["Net Total :", "", "87.10"]  # read right: kept as read
     assert parse_receipt(layout(rows)).fields["total"].value == "87.10"
-    rows[-2] = ["Rounding Adjustment:", "0.04"]  # neither sum is a 5-sen total: no correction
-    rows[-1] = ["Net Total :", "87.16"]
+    rows[-2] = ["Rounding Adjustment:", "", "0.04"]  # neither sum is a 5-sen total: kept
+    rows[-1] = ["Net Total :", "", "87.16"]
     assert parse_receipt(layout(rows)).fields["total"].value == "87.08"  # as before
-    rows[-2] = ["Rounding Adjustment:", "0.12"]  # not a rounding adjustment: no correction
+    rows[-2] = ["Rounding Adjustment:", "", "0.12"]  # not a rounding adjustment: kept
     assert parse_receipt(layout(rows)).fields["total"].value == "87.08"
 
 
