@@ -19,6 +19,7 @@ import subprocess
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -583,9 +584,36 @@ def merge_spacing(lines: list[OcrLine], words: list[OcrWord]) -> list[OcrLine]:
     merged = []
     for line, inside in zip(lines, owned, strict=True):
         inside.sort(key=lambda w: w.box[0])
-        tess_text = " ".join(w.text for w in inside)
+        tess_text = spaced_words(inside)
         merged.append(replace(line, text=respace(line.text, tess_text), words=tuple(inside)))
     return merged
+
+
+PUNCTUATION_GAP = 1.0  # a space after `,` or `.` needs an ink gap of this many character widths
+
+
+def spaced_words(words: Sequence[OcrWord]) -> str:
+    """One line's Tesseract words joined by spaces, except after a comma or full stop whose
+    ink gap to the next word is narrower than the line's mean character width.
+
+    Tesseract splits a word at a comma whenever the comma leaves any gap (`Bahru,Johor`,
+    `107,JALAN` printed without a space); a real space after a comma adds a whole space's
+    width to the gap the comma leaves, so the gap tells the two apart where the text cannot.
+    """
+    if not words:
+        return ""
+    letters = sum(len(w.text) for w in words)
+    width = sum(w.box[2] - w.box[0] for w in words) / max(1, letters)
+    text = words[0].text
+    for before, after in pairwise(words):
+        gap = after.box[0] - before.box[2]
+        joined = (
+            before.text[-1:] in PUNCTUATION
+            and after.text[:1].isalnum()
+            and gap < PUNCTUATION_GAP * width
+        )
+        text += ("" if joined else " ") + after.text
+    return text
 
 
 def _edges_at(line: OcrLine, x: float) -> tuple[float, float]:

@@ -96,3 +96,32 @@ def test_a_line_rapidocr_spaced_keeps_its_word_gaps() -> None:
         respace("43300SERI KEMBANGAN,SELANGOR", "43300 SERI KEMBANGAN, SELANGOR")
         == "43300 SERI KEMBANGAN, SELANGOR"
     )
+
+
+def _words(*placed: tuple[str, int, int]) -> list[OcrWord]:
+    return [OcrWord(text, (x0, 102, x1, 128), 0.9) for text, x0, x1 in placed]
+
+
+def test_comma_printed_against_the_next_word_gets_no_space() -> None:
+    """Tesseract splits `Bahru,Johor` at the comma; the gap after it is a fraction of a
+    character, so RapidOCR's unspaced reading stands."""
+    line = OcrLine("Johor Bahru,Johor", (100, 100, 400, 130), 0.9)
+    # 16 characters over 270 px: about 17 px a character; the gap after the comma is 4 px.
+    words = _words(("Johor", 100, 185), ("Bahru,", 200, 300), ("Johor", 304, 389))
+    assert merge_spacing([line], words)[0].text == "Johor Bahru,Johor"
+
+
+def test_comma_followed_by_a_space_wide_gap_keeps_tesseract_space() -> None:
+    line = OcrLine("KEMBANGAN,SELANGOR", (100, 100, 500, 130), 0.9)
+    # 18 characters over 320 px: about 18 px a character; the gap after the comma is 30 px.
+    words = _words(("KEMBANGAN,", 100, 270), ("SELANGOR", 300, 450))
+    assert merge_spacing([line], words)[0].text == "KEMBANGAN, SELANGOR"
+
+
+def test_spaced_words_joins_only_after_punctuation() -> None:
+    from autoclaim.ocr.engines import spaced_words
+
+    assert spaced_words([]) == ""
+    # A narrow gap between two words without punctuation is still a space.
+    assert spaced_words(_words(("NO", 100, 130), ("12", 132, 162))) == "NO 12"
+    assert spaced_words(_words(("NO.", 100, 145), ("12", 147, 177))) == "NO.12"
