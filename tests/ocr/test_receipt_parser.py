@@ -362,6 +362,35 @@ def test_proprietor_name_above_the_company_line_is_not_part_of_it() -> None:
     assert parse_receipt(lines).fields["seller"].value == "SOON HUAT MACHINERY ENTERPRISE"
 
 
+def test_company_name_over_three_lines_is_read_whole() -> None:
+    """ENTERPRISE cannot begin a name (the line above holds its start) and an open
+    parenthesis runs on to the line below."""
+    rows = [
+        ["AIK HUAT HARDWARE"],
+        ["ENTERPRISE (SETIA"],
+        ["ALAM) SDNBHU"],
+        ["NO. 17-G, JALAN SETIA INDAH (X) U13/X,"],
+    ]
+    assert parse_receipt(layout(rows)).fields["seller"].value == (
+        "AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD"
+    )
+
+
+def test_open_parenthesis_in_a_company_name_runs_on_to_the_next_line() -> None:
+    rows = [["KEDAI ABC ENTERPRISE (TAMAN"], ["MELATI) SDN BHD"], ["NO. 1, JALAN MELATI"]]
+    assert parse_receipt(layout(rows)).fields["seller"].value == (
+        "KEDAI ABC ENTERPRISE (TAMAN MELATI) SDN BHD"
+    )
+
+
+def test_larger_logo_above_a_line_starting_with_enterprise_is_not_joined() -> None:
+    rows = [["AIK HUAT"], ["ENTERPRISE SDN BHD"], ["NO. 17-G, JALAN SETIA INDAH"]]
+    lines = layout(rows, row_height=30)
+    logo = lines[0]  # twice the height of the name under it
+    lines[0] = replace(logo, box=(logo.box[0], logo.box[1] - 32, logo.box[2], logo.box[3]))
+    assert parse_receipt(lines).fields["seller"].value == "ENTERPRISE SDN BHD"
+
+
 def test_total_without_a_readable_label_is_the_largest_amount_printed_twice() -> None:
     rows = [
         ["KING'S CONFECTIONERY S/B"],

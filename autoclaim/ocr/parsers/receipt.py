@@ -287,13 +287,50 @@ def find_seller(lines: list[OcrLine]) -> int | None:
     return None
 
 
+def seller_lines(lines: list[OcrLine], seller: int) -> list[OcrLine]:
+    """The seller line and the lines its name runs over: boxes on the same row (the detector
+    may cut SWC ENTERPRISE | SDN BHD in two), the line above when the seller line cannot
+    begin a name (SDN BHD alone, ENTERPRISE (SETIA ...) or shares the name's words, and the
+    line below while a parenthesis is open (... (SETIA / ALAM) SDN BHD)."""
+    used = sorted(
+        (ln for ln in lines[max(0, seller - 3) : seller + 4] if same_row(ln, lines[seller])),
+        key=lambda ln: ln.box[0],
+    )
+    first = min(lines.index(ln) for ln in used)
+    last = max(lines.index(ln) for ln in used)
+    joined = " ".join(ln.text for ln in used)
+    if last + 1 < len(lines) and joined.count("(") > joined.count(")"):
+        below = lines[last + 1]
+        if ")" in below.text and _touching(used[-1], below):
+            used.append(below)
+    if first > 0:
+        above = lines[first - 1]
+        if COMPANY_SUFFIX_ONLY.match(joined):
+            used.insert(0, above)  # name on one line, SDN BHD on the next
+        elif NAME_TAIL_FIRST.match(joined) and _touching(above, used[0]):
+            used.insert(0, above)  # AIK HUAT HARDWARE / ENTERPRISE (SETIA ALAM) SDN BHD
+        elif _first_name_line(above, used):
+            used.insert(0, above)  # GHEE HIANG / GH DISTRIBUTOR ... SDN BHD
+    return used
+
+
+# Words that end a company name and so cannot begin one (the name went on the line above).
+NAME_TAIL_FIRST = re.compile(r"^\W*(ENTERPRISES?|TRADING|HOLDINGS?|INDUSTRIES)\b", re.I)
+
+
+def _touching(above: OcrLine, below: OcrLine) -> bool:
+    """Two lines of one block of type: neither much taller, no more than half a line apart."""
+    height = max(above.height, below.height, 1)
+    similar = max(above.height, below.height) <= 1.3 * max(min(above.height, below.height), 1)
+    return similar and below.box[1] - above.box[3] <= height / 2
+
+
 def _first_name_line(above: OcrLine, name: list[OcrLine]) -> bool:
     """The line right above a company line is the first line of its name when it is set in
     the same type (not a larger logo), touches it, holds only upper-case words and shares a
     word or its initials with it (BECON STATIONER / BECON ENTERPRISE SDN BHD, GHEE HIANG /
     GH DISTRIBUTOR SDN BHD); a proprietor's name printed above shares neither."""
     text = above.text.strip()
-    height = max(max(ln.height for ln in name), 1)
     words = text.split()
     name_words = set(" ".join(ln.text for ln in name).upper().split())
     initials = "".join(w[0] for w in words)
@@ -304,8 +341,7 @@ def _first_name_line(above: OcrLine, name: list[OcrLine]) -> bool:
         and text.isupper()
         and all(re.fullmatch(r"[A-Z&'.-]+", w) for w in words)
         and not NOT_COMPANY.search(text)
-        and above.height <= 1.3 * height
-        and min(ln.box[1] for ln in name) - above.box[3] <= height / 2
+        and _touching(above, name[0])
     )
 
 
@@ -705,21 +741,7 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
     if seller_i is None:
         fields["seller"] = FieldReading.missing("seller")
     else:
-        # The detector may cut one printed line in two boxes (SWC ENTERPRISE | SDN BHD).
-        used = sorted(
-            (
-                ln
-                for ln in lines[max(0, seller_i - 3) : seller_i + 4]
-                if same_row(ln, lines[seller_i])
-            ),
-            key=lambda ln: ln.box[0],
-        )
-        first_i = min(lines.index(ln) for ln in used)
-        joined = " ".join(ln.text for ln in used)
-        if COMPANY_SUFFIX_ONLY.match(joined) and first_i > 0:
-            used.insert(0, lines[first_i - 1])  # name on one line, SDN BHD on the next
-        elif first_i > 0 and _first_name_line(lines[first_i - 1], used):
-            used.insert(0, lines[first_i - 1])  # GHEE HIANG / GH DISTRIBUTOR ... SDN BHD
+        used = seller_lines(lines, seller_i)
         raw = " ".join(_clean(ln.text) for ln in used)
         text = tidy_company(TRAILING_REG_NO.sub("", raw).strip() or raw)
         fields["seller"] = _field("seller", fix_confusables(text.upper()), raw, used)
