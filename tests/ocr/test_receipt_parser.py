@@ -216,7 +216,10 @@ def test_address_line_running_into_the_phone_number_keeps_the_address_part() -> 
         ["TABLE 3"],
     ]
     address = parse_receipt(layout(rows)).fields["address"].value
-    assert address == "NO.1, JALAN PERMAS 10/5, BANDAR BARU PERMAS JAYA 81750 JOHOR BAHRU, JOHOR"
+    # The separator after the state ends the address: its full stop, read as a comma.
+    assert address == "NO.1, JALAN PERMAS 10/5, BANDAR BARU PERMAS JAYA 81750 JOHOR BAHRU, JOHOR."
+    rows[2] = ["81750 JOHOR BAHRU, TAMAN PERMAS, TEL NO.: 07-387 3322"]  # not a state: dropped
+    assert parse_receipt(layout(rows)).fields["address"].value.endswith("TAMAN PERMAS")
 
 
 def test_bracket_before_a_tax_number_is_not_part_of_the_address() -> None:

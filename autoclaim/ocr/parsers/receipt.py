@@ -456,9 +456,12 @@ def _without_date(text: str) -> str:
 def _address_tail(text: str) -> str:
     """Text before a stop word on an address line, without the separators and the label
     word (COMPANY REG NO) before it; empty when it is only a bracket or a few stray
-    characters."""
+    characters. A comma after the state name stays (Johor, Tel No.): it is the address's
+    full stop, read as a comma."""
     text = re.sub(r"(\b(COMPANY|CO|BUSINESS|GST|SST)\b\.?\s*)+$", "", text.strip(), flags=re.I)
-    text = text.rstrip(" ,;:/|-(")
+    text = text.rstrip(" ;:/|-(")
+    if not STATE_THEN_COMMA.search(text):  # a state's comma is kept: `_full_stop_after_state`
+        text = text.rstrip(" ,;:/|-(")
     return text if sum(c.isalnum() for c in text) >= 3 else ""
 
 
