@@ -71,6 +71,8 @@ def read_page(
     started, cpu = time.perf_counter(), cpu_now()
     page = load_document(data, name).pages[0]
     text = reader.page_text(page.image, page.text_lines)
+    if language == "eng":  # receipts: as `DocumentReader.read` does for them
+        text = reader.address_second_look(text)
     rapid_s, rapid_cpu = time.perf_counter() - started, cpu_now() - cpu
     started, cpu = time.perf_counter(), cpu_now()
     tess_lines: list[OcrLine] = []

@@ -2,9 +2,9 @@
 
 Steps: load pages (PDF text layer when present) → contrast → RapidOCR line detection →
 orientation from the detected lines (turn and detect again when needed) → recognition →
-deskew from the recognised lines' corners → classify the text → for
-English receipts, Tesseract's word spacing merged in (the "combined" engine) → the parser
-for the document type → fields with checks.
+deskew from the recognised lines' corners → classify the text → for English receipts, the
+address lines read again for faint punctuation and Tesseract's word spacing merged in (the
+"combined" engine) → the parser for the document type → fields with checks.
 """
 
 from __future__ import annotations
@@ -94,6 +94,8 @@ class DocumentReader:
                 warnings.append(found.message)
         engine = self._engine_for(doc_type)
         language: Language = "eng" if doc_type in ("receipt", "unknown") else "chi_sim"
+        if doc_type == "receipt" and engine in ("rapidocr", "combined"):
+            pages = [self.address_second_look(page) for page in pages]
         if engine in ("combined", "tesseract"):
             pages = [self.with_tesseract(page, engine, language) for page in pages]
         lines = [ln for page in _stacked(pages) for ln in page]
@@ -151,6 +153,22 @@ class DocumentReader:
             notes.append(f"page {index + 1}: no text found")
         return PageText(page.lines, image, False, notes)
 
+    def address_second_look(self, page: PageText) -> PageText:
+        """A receipt page with the lines of its address read a second time for faint commas
+        and full stops (`RapidOcrEngine.reread_punctuation`): a few lines, not the page, so
+        it costs little."""
+        if page.from_text_layer or not page.lines:
+            return page
+        box = parse_receipt(page.lines).fields["address"].box
+        if box is None:
+            return page
+        inside = [i for i, ln in enumerate(page.lines) if _within(ln.box, box)]
+        reread = self.rapid.reread_punctuation(page.image, [page.lines[i] for i in inside])
+        lines = list(page.lines)
+        for i, line in zip(inside, reread, strict=True):
+            lines[i] = line
+        return replace(page, lines=lines)
+
     def with_tesseract(self, page: PageText, engine: str, language: Language = "eng") -> PageText:
         """Lines read by Tesseract, or RapidOCR's lines spaced by Tesseract ("combined")."""
         if page.from_text_layer:
@@ -162,6 +180,15 @@ class DocumentReader:
             return page
         words = [w for line in self.tesseract.read_words(page.image, "eng") for w in line]
         return replace(page, lines=merge_spacing(page.lines, words))
+
+
+def _within(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
+    return (
+        inner[0] >= outer[0]
+        and inner[1] >= outer[1]
+        and inner[2] <= outer[2]
+        and inner[3] <= outer[3]
+    )
 
 
 def _models_used(engine: str, language: Language) -> tuple[str, ...]:

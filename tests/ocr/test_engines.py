@@ -246,3 +246,43 @@ def test_detected_lines_are_cut_from_the_lengthened_boxes(
     assert pages == [(image.height, image.width)]
     for before, after in zip(plain.quads, shifted.quads, strict=True):
         np.testing.assert_allclose(after, before - (5, 0), atol=1e-3)
+
+
+def test_a_second_reading_counts_only_where_it_adds_punctuation() -> None:
+    from autoclaim.ocr.engines import adds_punctuation
+
+    assert adds_punctuation("68000 AMPANG, SELANGOR", "68000 AMPANG, SELANGOR.")
+    assert adds_punctuation("Lot 3 JalanPelabur 23/1,", "Lot 3, JalanPelabur 23/1,")
+    assert not adds_punctuation("SELANGOR.", "SELANGOR.")  # nothing added
+    assert not adds_punctuation("SELANGOR.", "SELANGOR")  # punctuation lost
+    assert not adds_punctuation("TRILLIUM S6 BESI", "TRILLIUM 56. BESI")  # a letter changed
+    assert not adds_punctuation("MR. O.I.Y.", "MR. D.I.Y.")
+
+
+def test_even_contrast_turns_faint_ink_dark_and_leaves_blank_crops() -> None:
+    from autoclaim.ocr.engines import even_contrast
+
+    crop = np.full((20, 100, 3), 235, dtype=np.uint8)
+    crop[5:15, 0:10] = 150  # grey letters
+    crop[12:15, 90:93] = 200  # a fainter full stop
+    evened = even_contrast(crop)
+    assert evened[8, 5, 0] == 0 and evened[0, 50, 0] == 255
+    assert evened[13, 91, 0] <= 150  # the dot, 35 levels under the paper, is now 105
+    blank = np.full((20, 100, 3), 240, dtype=np.uint8)
+    assert even_contrast(blank) is blank
+
+
+def test_second_reading_adds_only_the_punctuation_the_first_missed() -> None:
+    """A line read without its final dot gets it from the second reading; a line whose
+    second reading differs in a letter, or that was read upside down, is kept as read."""
+    from dataclasses import replace
+
+    image = text_image(["68000 AMPANG, SELANGOR."])
+    engine = RapidOcrEngine(threads=1)
+    (line,) = engine.read(image).lines
+    assert line.text == "68000 AMPANG, SELANGOR."
+    missed = replace(line, text="68000 AMPANG, SELANGOR")
+    assert engine.reread_punctuation(image, [missed])[0].text == "68000 AMPANG, SELANGOR."
+    other = replace(line, text="68000 AMPANG, SELANG0R")  # a letter differs: not taken
+    flipped = replace(missed, upside_down=True)
+    assert engine.reread_punctuation(image, [other, flipped]) == [other, flipped]

@@ -36,3 +36,18 @@ def test_real_receipts_meet_the_quality_floor(data_root: Path) -> None:
         correct += truth_date == truth["date"].replace(" ", "")
         total += 4
     assert correct / total >= FLOOR, f"{correct}/{total} receipt fields exact"
+
+
+@pytest.mark.needs_data
+def test_faint_full_stop_ending_an_address_is_read_on_the_second_look(
+    data_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Receipt 174 prints `SELANGOR.` with a dot too faint for the first reading; the
+    address lines read again with evened contrast recover it."""
+    image = data_root / "sroie-receipts" / "images" / "174.jpg"
+    reader = DocumentReader("auto")
+    address = reader.read(image.read_bytes(), image.name, doc_type="receipt").fields["address"]
+    assert address.value is not None and address.value.endswith("68000 AMPANG, SELANGOR.")
+    monkeypatch.setattr(DocumentReader, "address_second_look", lambda self, page: page)
+    without = reader.read(image.read_bytes(), image.name, doc_type="receipt").fields["address"]
+    assert without.value is not None and without.value.endswith("SELANGOR")
