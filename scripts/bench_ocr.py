@@ -11,9 +11,10 @@ date as a calendar date, the total as a number). Generated documents
 normalised field per document type. Latency per page: median and p90 of OCR + parsing.
 
 Each page is read once by RapidOCR (after the reader's seal, contrast, orientation and
-skew steps) and once by Tesseract; "rapidocr", "tesseract" and "combined" (RapidOCR's
-characters with Tesseract's spacing) are scored from those readings, and their times
-summed per engine. `--cache DIR` keeps the readings so scoring can be re-run cheaply.
+skew steps, and on receipts its second look at the address lines) and once by Tesseract;
+"rapidocr", "tesseract" and "combined" (RapidOCR's characters with Tesseract's spacing) are
+scored from those readings, and their times summed per engine. `--cache DIR` keeps the
+readings so scoring can be re-run cheaply.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from PIL import Image
 from autoclaim.ocr import preprocess
 from autoclaim.ocr.classify import classify_text
 from autoclaim.ocr.engines import (
+    Box,
     Language,
     OcrLine,
     OcrPage,
@@ -182,7 +183,8 @@ class DocumentReader:
         return replace(page, lines=merge_spacing(page.lines, words))
 
 
-def _within(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
+def _within(inner: Box, outer: Box) -> bool:
+    """Box `inner` lies wholly inside box `outer`."""
     return (
         inner[0] >= outer[0]
         and inner[1] >= outer[1]

@@ -287,11 +287,15 @@ def find_seller(lines: list[OcrLine]) -> int | None:
     return None
 
 
+# Words that end a company name and so cannot begin one (the name went on the line above).
+NAME_TAIL_FIRST = re.compile(r"^\W*(ENTERPRISES?|TRADING|HOLDINGS?|INDUSTRIES)\b", re.I)
+
+
 def seller_lines(lines: list[OcrLine], seller: int) -> list[OcrLine]:
     """The seller line and the lines its name runs over: boxes on the same row (the detector
-    may cut SWC ENTERPRISE | SDN BHD in two), the line above when the seller line cannot
-    begin a name (SDN BHD alone, ENTERPRISE (SETIA ...) or shares the name's words, and the
-    line below while a parenthesis is open (... (SETIA / ALAM) SDN BHD)."""
+    may cut SWC ENTERPRISE | SDN BHD in two); the line above when the seller line cannot
+    begin a name (SDN BHD alone, or ENTERPRISE ... first) or when the line above shares the
+    name's words; the line below while a parenthesis is open (... (SETIA / ALAM) SDN BHD)."""
     used = sorted(
         (ln for ln in lines[max(0, seller - 3) : seller + 4] if same_row(ln, lines[seller])),
         key=lambda ln: ln.box[0],
@@ -312,10 +316,6 @@ def seller_lines(lines: list[OcrLine], seller: int) -> list[OcrLine]:
         elif _first_name_line(above, used):
             used.insert(0, above)  # GHEE HIANG / GH DISTRIBUTOR ... SDN BHD
     return used
-
-
-# Words that end a company name and so cannot begin one (the name went on the line above).
-NAME_TAIL_FIRST = re.compile(r"^\W*(ENTERPRISES?|TRADING|HOLDINGS?|INDUSTRIES)\b", re.I)
 
 
 def _touching(above: OcrLine, below: OcrLine) -> bool:
