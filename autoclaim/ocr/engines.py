@@ -319,9 +319,9 @@ class RapidOcrEngine:
     def read(self, image: Image.Image, language: Language = "eng") -> OcrPage:
         return self.recognise(self.detect(image))
 
-    def detect(self, image: Image.Image) -> DetectedLines:
-        """Detect the lines, cut them out and classify their direction (no recognition)."""
-        engine = self.models()
+    def _scaled(self, image: Image.Image) -> tuple[Image.Image, np.ndarray, float]:
+        """The page as the models see it: RGB scaled down to `max_side` at most, the same
+        pixels as BGR, and the scale."""
         rgb = image.convert("RGB")
         scale = 1.0
         if max(rgb.size) > self.max_side:
@@ -330,7 +330,12 @@ class RapidOcrEngine:
                 (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))),
                 Image.Resampling.LANCZOS,
             )
-        bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
+        return rgb, np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1]), scale
+
+    def detect(self, image: Image.Image) -> DetectedLines:
+        """Detect the lines, cut them out and classify their direction (no recognition)."""
+        engine = self.models()
+        rgb, bgr, scale = self._scaled(image)
         with self._lock:
             boxes, _ = engine.text_det(bgr)
             if boxes is None or len(boxes) == 0:
@@ -375,12 +380,7 @@ class RapidOcrEngine:
         if not todo:
             return list(lines)
         engine = self.models()
-        scale = min(1.0, self.max_side / max(image.size))
-        rgb = image.convert("RGB")
-        if scale < 1.0:
-            size = (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale)))
-            rgb = rgb.resize(size, Image.Resampling.LANCZOS)
-        bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
+        _, bgr, scale = self._scaled(image)
         quads = [np.asarray(lines[i].quad, dtype=np.float32) * scale for i in todo]
         with self._lock:
             crops = engine.get_crop_img_list(bgr, quads)
