@@ -15,11 +15,16 @@ SUBSET = 8  # the first receipts by name; the full set is scored by scripts/benc
 FLOOR = 27 / 32
 
 
+@pytest.fixture(scope="module")
+def reader() -> DocumentReader:
+    """One reader for the module: its models load once."""
+    return DocumentReader("auto")
+
+
 @pytest.mark.slow
 @pytest.mark.needs_data
-def test_real_receipts_meet_the_quality_floor(data_root: Path) -> None:
+def test_real_receipts_meet_the_quality_floor(data_root: Path, reader: DocumentReader) -> None:
     folder = data_root / "sroie-receipts"
-    reader = DocumentReader("auto")
     correct = total = 0
     for image in sorted((folder / "images").glob("*.jpg"))[:SUBSET]:
         truth = json.loads((folder / "keys" / f"{image.stem}.json").read_text())
@@ -40,12 +45,11 @@ def test_real_receipts_meet_the_quality_floor(data_root: Path) -> None:
 
 @pytest.mark.needs_data
 def test_faint_full_stop_ending_an_address_is_read_on_the_second_look(
-    data_root: Path, monkeypatch: pytest.MonkeyPatch
+    data_root: Path, reader: DocumentReader, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Receipt 174 prints `SELANGOR.` with a dot too faint for the first reading; the
     address lines read again with evened contrast recover it."""
     image = data_root / "sroie-receipts" / "images" / "174.jpg"
-    reader = DocumentReader("auto")
     address = reader.read(image.read_bytes(), image.name, doc_type="receipt").fields["address"]
     assert address.value is not None and address.value.endswith("68000 AMPANG, SELANGOR.")
     monkeypatch.setattr(DocumentReader, "address_second_look", lambda self, page: page)
