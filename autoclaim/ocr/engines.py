@@ -13,10 +13,11 @@ from __future__ import annotations
 import difflib
 import functools
 import importlib.util
-import io
 import os
 import subprocess
+import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -112,11 +113,91 @@ class TesseractEngine:
     def _lang(self, language: Language) -> str:
         return "chi_sim+eng" if language == "chi_sim" else "eng"
 
+    def start(self, image: Image.Image, language: Language = "eng") -> TesseractRun:
+        """Tesseract set reading `image` in its own process; collect with `.words()`."""
+        return TesseractRun(image, self._lang(language), self.psm, self.timeout_s)
+
     def read_words(self, image: Image.Image, language: Language = "eng") -> list[list[OcrWord]]:
         """Words grouped into Tesseract's lines."""
-        rows = run_tesseract_tsv(image, self._lang(language), self.psm, self.timeout_s)
+        return self.start(image, language).words()
+
+    def read(self, image: Image.Image, language: Language = "eng") -> OcrPage:
+        lines = tesseract_lines(self.read_words(image, language), language)
+        return OcrPage(lines, image.width, image.height, self.name)
+
+
+def tesseract_lines(words_by_line: list[list[OcrWord]], language: Language) -> list[OcrLine]:
+    """Tesseract's lines, top to bottom, from its words grouped by line."""
+    lines = []
+    for words in words_by_line:
+        text = _join_cjk(words) if language == "chi_sim" else " ".join(w.text for w in words)
+        box = (
+            min(w.box[0] for w in words),
+            min(w.box[1] for w in words),
+            max(w.box[2] for w in words),
+            max(w.box[3] for w in words),
+        )
+        conf = float(np.mean([w.confidence for w in words]))
+        lines.append(OcrLine(text, box, conf, tuple(words)))
+    lines.sort(key=lambda ln: (ln.box[1], ln.box[0]))
+    return lines
+
+
+class TesseractRun:
+    """Tesseract reading one page in its own process, started at once and collected later,
+    so that it reads while this process does other work (the reader runs it beside the
+    recogniser: on two cores that takes most of its time off a receipt's latency).
+
+    The page goes in and the TSV comes out through anonymous temporary files, so neither
+    side ever waits on a full pipe. Tesseract runs with `OMP_THREAD_LIMIT=1`: its OpenMP
+    threads spin while they wait, which nearly tripled its CPU time on receipts
+    (1.16 → 0.42 CPU-s per page, same words) and made it slower, not faster, on two busy
+    cores. The run is bounded by `timeout_s` from its start."""
+
+    def __init__(self, image: Image.Image, lang: str, psm: int, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        # closed by rows() or cancel(): they live as long as the run
+        files = [tempfile.TemporaryFile() for _ in range(3)]  # noqa: SIM115
+        self._page, self._out, self._err = files
+        image.convert("L").save(self._page, format="PPM")
+        self._page.seek(0)
+        cmd = [pytesseract.pytesseract.tesseract_cmd, "stdin", "stdout", "-l", lang]
+        cmd += ["--psm", str(psm), "tsv"]
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        self._deadline = time.monotonic() + timeout_s
+        try:
+            self._process = subprocess.Popen(
+                cmd, stdin=self._page, stdout=self._out, stderr=self._err, env=env
+            )
+        except FileNotFoundError as exc:
+            self._close()
+            raise OcrEngineError(f"tesseract binary not found: {exc}") from exc
+
+    def rows(self) -> list[dict[str, str]]:
+        """Tesseract's TSV rows, once it has finished (waiting for it up to the deadline)."""
+        try:
+            code = self._process.wait(max(0.0, self._deadline - time.monotonic()))
+        except subprocess.TimeoutExpired as exc:
+            self.cancel()
+            raise OcrEngineError(f"tesseract gave up after {self.timeout_s:.0f} s") from exc
+        try:
+            if code != 0:
+                self._err.seek(0)
+                error = self._err.read().decode("utf-8", "replace").strip()
+                raise OcrEngineError(f"tesseract failed (exit {code}): {error}")
+            self._out.seek(0)
+            rows = self._out.read().decode("utf-8", "replace").splitlines()
+        finally:
+            self._close()
+        if not rows:
+            return []
+        header = rows[0].split("\t")
+        return [dict(zip(header, row.split("\t"), strict=False)) for row in rows[1:]]
+
+    def words(self) -> list[list[OcrWord]]:
+        """The words read, grouped into Tesseract's lines, left to right."""
         lines: dict[tuple[int, int, int], list[OcrWord]] = {}
-        for row in rows:
+        for row in self.rows():
             text = row["text"].strip()
             conf = float(row["conf"])
             if not text or conf < 0:
@@ -126,54 +207,21 @@ class TesseractEngine:
             lines.setdefault(key, []).append(OcrWord(text, (x, y, x + w, y + h), conf / 100.0))
         return [sorted(words, key=lambda w: w.box[0]) for words in lines.values()]
 
-    def read(self, image: Image.Image, language: Language = "eng") -> OcrPage:
-        lines = []
-        for words in self.read_words(image, language):
-            joiner = "" if language == "chi_sim" else " "
-            text = joiner.join(w.text for w in words)
-            if language == "chi_sim":
-                text = _join_cjk(words)
-            box = (
-                min(w.box[0] for w in words),
-                min(w.box[1] for w in words),
-                max(w.box[2] for w in words),
-                max(w.box[3] for w in words),
-            )
-            conf = float(np.mean([w.confidence for w in words]))
-            lines.append(OcrLine(text, box, conf, tuple(words)))
-        lines.sort(key=lambda ln: (ln.box[1], ln.box[0]))
-        return OcrPage(lines, image.width, image.height, self.name)
+    @property
+    def finished(self) -> bool:
+        """Collected or cancelled: the process has ended and its files are closed."""
+        return self._process.returncode is not None and self._page.closed
 
+    def cancel(self) -> None:
+        """Stop Tesseract if it is still reading (its words are no longer wanted)."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._close()
 
-def run_tesseract_tsv(
-    image: Image.Image, lang: str, psm: int, timeout_s: float
-) -> list[dict[str, str]]:
-    """Tesseract's TSV rows for a page image (the image goes in through stdin as PGM).
-
-    Tesseract runs with `OMP_THREAD_LIMIT=1`: its OpenMP threads spin while they wait, which
-    nearly tripled its CPU time on receipts (1.16 → 0.42 CPU-s per page, same words) and
-    made it slower, not faster, on two busy cores."""
-    buf = io.BytesIO()
-    image.convert("L").save(buf, format="PPM")
-    cmd = [pytesseract.pytesseract.tesseract_cmd, "stdin", "stdout", "-l", lang]
-    cmd += ["--psm", str(psm), "tsv"]
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    try:
-        done = subprocess.run(
-            cmd, input=buf.getvalue(), capture_output=True, timeout=timeout_s, env=env
-        )
-    except FileNotFoundError as exc:
-        raise OcrEngineError(f"tesseract binary not found: {exc}") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise OcrEngineError(f"tesseract gave up after {timeout_s:.0f} s") from exc
-    if done.returncode != 0:
-        error = done.stderr.decode("utf-8", "replace").strip()
-        raise OcrEngineError(f"tesseract failed (exit {done.returncode}): {error}")
-    rows = done.stdout.decode("utf-8", "replace").splitlines()
-    if not rows:
-        return []
-    header = rows[0].split("\t")
-    return [dict(zip(header, row.split("\t"), strict=False)) for row in rows[1:]]
+    def _close(self) -> None:
+        for file in (self._page, self._out, self._err):
+            file.close()
 
 
 def _join_cjk(words: list[OcrWord]) -> str:
@@ -293,6 +341,13 @@ class DetectedLines:
         """(width, height) of each line's upright bounding box."""
         return [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in map(_box_from_points, self.quads)]
 
+    @property
+    def skew_deg(self) -> float:
+        """Median angle of the detected lines (clockwise positive): known before recognition,
+        so the page can be levelled while the recogniser reads it."""
+        angles = [_line_angle(q) for q in self.quads]
+        return float(np.median([a for a in angles if a is not None] or [0.0]))
+
 
 class RapidOcrEngine:
     """RapidOCR (PP-OCRv4 detector, line direction classifier, PP-OCRv6 recogniser); lines are
@@ -355,8 +410,6 @@ class RapidOcrEngine:
         engine = self.models()
         with self._lock:
             rec_res, _ = engine.text_rec(found.crops, False)
-        angles = [_line_angle(q) for q in found.quads]
-        skew = float(np.median([a for a in angles if a is not None] or [0.0]))
         lines = []
         for corners, flipped, rec in zip(found.quads, found.upside_down, rec_res, strict=True):
             text, score = str(rec[0]).strip(), float(rec[1])
@@ -366,7 +419,7 @@ class RapidOcrEngine:
             box = (max(0, x0), max(0, y0), min(found.width, x1), min(found.height, y1))
             quad = tuple((float(x), float(y)) for x, y in corners)
             lines.append(OcrLine(text, box, score, upside_down=flipped, quad=quad))
-        return OcrPage(lines, found.width, found.height, self.name, skew_deg=skew)
+        return OcrPage(lines, found.width, found.height, self.name, skew_deg=found.skew_deg)
 
     def reread_punctuation(self, image: Image.Image, lines: Sequence[OcrLine]) -> list[OcrLine]:
         """The lines read a second time from `image` with their contrast evened out

@@ -4,9 +4,10 @@ Orientation is judged from the detected lines before any is recognised: most elo
 line boxes standing upright means the page lies on its side (the classifier's verdict on
 the crops tells which quarter turn rights it); most lines classified as upside down means
 180. A turned page is detected again (the recogniser, the expensive
-stage, runs once). The skew is the median angle of long lines; a skewed page is not read
-again: the recogniser already read each line from its own rotated box, so only the boxes are
-turned with the image (`deskew_page`), which saves a second full pass.
+stage, runs once). The skew is the median angle of the detected lines, known before
+recognition; a skewed page is not read again: the recogniser reads each line from its own
+rotated box, so only the boxes are turned with the image (`deskew_page`, `turn_lines`),
+which saves a second full pass.
 """
 
 from __future__ import annotations
@@ -69,10 +70,11 @@ def page_upside_down(found: DetectedLines) -> bool:
     return sum(found.upside_down) > len(found.upside_down) / 2
 
 
-def deskew_angle(page: OcrPage) -> float | None:
-    """The rotation (degrees, PIL convention) that levels the text, or None if level enough."""
-    if MIN_SKEW_DEG <= abs(page.skew_deg) <= MAX_SKEW_DEG:
-        return page.skew_deg
+def deskew_angle(skew_deg: float) -> float | None:
+    """The rotation (degrees, PIL convention) that levels text at `skew_deg` (the lines'
+    median angle), or None if level enough."""
+    if MIN_SKEW_DEG <= abs(skew_deg) <= MAX_SKEW_DEG:
+        return skew_deg
     return None
 
 
@@ -90,17 +92,26 @@ def rotate(image: Image.Image, degrees: float) -> Image.Image:
 
 
 def deskew_page(image: Image.Image, page: OcrPage, degrees: float) -> tuple[Image.Image, OcrPage]:
-    """The image rotated by `degrees` (as `rotate`) and the page's lines moved with it.
+    """The image rotated by `degrees` (as `rotate`) and the page's lines moved with it."""
+    turned = rotate(image, degrees)
+    return turned, turn_lines(page, image.size, turned.size, degrees)
+
+
+def turn_lines(
+    page: OcrPage, size: tuple[int, int], turned_size: tuple[int, int], degrees: float
+) -> OcrPage:
+    """The page's lines moved as `rotate(image, degrees)` moves the pixels of an image of
+    `size`, which gives one of `turned_size`.
 
     Needs the detector's corners of every line (RapidOCR gives them; Tesseract and PDF text
     do not): an axis-aligned box of a slanted line cannot be turned exactly."""
-    if not page.lines or any(len(ln.quad) != 4 for ln in page.lines):
-        raise ValueError("deskew_page needs the detector's corners of every line")
-    turned = rotate(image, degrees)
+    if any(len(ln.quad) != 4 for ln in page.lines):
+        raise ValueError("turn_lines needs the detector's corners of every line")
     theta = np.radians(degrees)
     cos, sin = np.cos(theta), np.sin(theta)
-    cx, cy = image.width / 2, image.height / 2
-    ncx, ncy = turned.width / 2, turned.height / 2
+    cx, cy = size[0] / 2, size[1] / 2
+    width, height = turned_size
+    ncx, ncy = width / 2, height / 2
     lines: list[OcrLine] = []
     for line in page.lines:
         pts = np.asarray(line.quad, dtype=np.float64) - (cx, cy)
@@ -112,16 +123,10 @@ def deskew_page(image: Image.Image, page: OcrPage, degrees: float) -> tuple[Imag
         box = (
             max(0, int(moved[:, 0].min())),
             max(0, int(moved[:, 1].min())),
-            min(turned.width, int(np.ceil(moved[:, 0].max()))),
-            min(turned.height, int(np.ceil(moved[:, 1].max()))),
+            min(width, int(np.ceil(moved[:, 0].max()))),
+            min(height, int(np.ceil(moved[:, 1].max()))),
         )
         quad = tuple((float(x), float(y)) for x, y in moved)
         lines.append(replace(line, box=box, quad=quad))
     lines.sort(key=lambda ln: (ln.box[1], ln.box[0]))
-    return turned, replace(
-        page,
-        lines=lines,
-        width=turned.width,
-        height=turned.height,
-        skew_deg=page.skew_deg - degrees,
-    )
+    return replace(page, lines=lines, width=width, height=height, skew_deg=page.skew_deg - degrees)

@@ -26,6 +26,7 @@ from autoclaim.ocr.engines import (
     OcrPage,
     RapidOcrEngine,
     TesseractEngine,
+    TesseractRun,
     merge_spacing,
     rapidocr_model_files,
 )
@@ -61,6 +62,7 @@ class PageText:
     image: Image.Image
     from_text_layer: bool
     notes: list[str]
+    spacing: TesseractRun | None = None  # Tesseract reading the page for word spacing
 
 
 class DocumentReader:
@@ -82,9 +84,23 @@ class DocumentReader:
     ) -> DocumentReading:
         document = load_document(data, filename)
         warnings = list(document.warnings)
-        pages = [
-            self.page_text(page.image, page.text_lines, i) for i, page in enumerate(document.pages)
-        ]
+        # With the type declared, Tesseract's spacing pass (English receipts) can start as
+        # soon as a page is levelled and read beside the recogniser.
+        spacing = doc_type is not None and self._reads_spacing(doc_type)
+        pages: list[PageText] = []
+        try:
+            for i, loaded in enumerate(document.pages):
+                pages.append(self.page_text(loaded.image, loaded.text_lines, i, spacing))
+            return self._finish(pages, warnings, doc_type, document.page_count)
+        finally:
+            for page in pages:
+                if page.spacing is not None:
+                    page.spacing.cancel()  # stops a run left uncollected by an error
+
+    def _finish(
+        self, pages: list[PageText], warnings: list[str], doc_type: DocType | None, page_count: int
+    ) -> DocumentReading:
+        """Classify (unless declared), the second look and Tesseract for receipts, parse."""
         for page in pages:
             warnings.extend(page.notes)
         all_text = "\n".join(ln.text for page in pages for ln in page.lines)
@@ -94,7 +110,7 @@ class DocumentReader:
             if doc_type == "unknown":
                 warnings.append(found.message)
         engine = self._engine_for(doc_type)
-        language: Language = "eng" if doc_type in ("receipt", "unknown") else "chi_sim"
+        language = _language(doc_type)
         if doc_type == "receipt" and engine in ("rapidocr", "combined"):
             pages = [self.address_second_look(page) for page in pages]
         if engine in ("combined", "tesseract"):
@@ -109,18 +125,28 @@ class DocumentReader:
             checks=parsed.checks,
             warnings=warnings,
             engine="pdf-text" if from_text_layer else engine,
-            page_count=document.page_count,
+            page_count=page_count,
             models=() if from_text_layer else _models_used(engine, language),
         )
 
     def _engine_for(self, doc_type: DocType) -> str:
         return DEFAULT_ENGINE[doc_type] if self.engine == "auto" else self.engine
 
+    def _reads_spacing(self, doc_type: DocType) -> bool:
+        """Documents of this type get Tesseract's English word spacing ("combined")."""
+        return _language(doc_type) == "eng" and self._engine_for(doc_type) == "combined"
+
     def page_text(
-        self, image: Image.Image, text_lines: list[OcrLine] | None, index: int = 0
+        self,
+        image: Image.Image,
+        text_lines: list[OcrLine] | None,
+        index: int = 0,
+        spacing: bool = False,
     ) -> PageText:
         """One page's lines (text layer, or RapidOCR after seal, contrast, orientation and
-        skew fixes), with notes on what was done."""
+        skew fixes), with notes on what was done. With `spacing`, Tesseract starts reading
+        the levelled page for English word spacing before the recogniser runs (collected by
+        `with_tesseract`): the two run side by side instead of one after the other."""
         if text_lines:
             return PageText(text_lines, image, True, [])
         notes = []
@@ -145,14 +171,21 @@ class DocumentReader:
             image = preprocess.rotate(image, 180)
             found = self.rapid.detect(image)
             notes.append(f"page {index + 1}: upside down, turned by 180 degrees")
-        page = self.rapid.recognise(found)
-        angle = preprocess.deskew_angle(page) if self.deskew else None
+        angle = preprocess.deskew_angle(found.skew_deg) if self.deskew else None
+        level = image if angle is None else preprocess.rotate(image, angle)
+        tesseract = self.tesseract.start(level, "eng") if spacing and found.quads else None
+        try:
+            page = self.rapid.recognise(found)
+        except BaseException:
+            if tesseract is not None:
+                tesseract.cancel()
+            raise
         if angle is not None:
-            image, page = preprocess.deskew_page(image, page, angle)
+            page = preprocess.turn_lines(page, image.size, level.size, angle)
             notes.append(f"page {index + 1}: deskewed by {angle:.1f} degrees")
         if not page.lines:
             notes.append(f"page {index + 1}: no text found")
-        return PageText(page.lines, image, False, notes)
+        return PageText(page.lines, level, False, notes, tesseract)
 
     def address_second_look(self, page: PageText) -> PageText:
         """A receipt page with the lines of its address read a second time for faint commas
@@ -179,8 +212,14 @@ class DocumentReader:
             return replace(page, lines=read.lines)
         if language != "eng":
             return page
-        words = [w for line in self.tesseract.read_words(page.image, "eng") for w in line]
-        return replace(page, lines=merge_spacing(page.lines, words))
+        run = page.spacing or self.tesseract.start(page.image, "eng")
+        words = [w for line in run.words() for w in line]
+        return replace(page, lines=merge_spacing(page.lines, words), spacing=None)
+
+
+def _language(doc_type: DocType) -> Language:
+    """The language a document type is printed in."""
+    return "eng" if doc_type in ("receipt", "unknown") else "chi_sim"
 
 
 def _within(inner: Box, outer: Box) -> bool:

@@ -7,11 +7,13 @@ import pytest
 
 from autoclaim.ocr.engines import (
     CombinedEngine,
+    OcrWord,
     RapidOcrEngine,
     TesseractEngine,
     extend_to_ink,
     make_engine,
     recogniser_path,
+    tesseract_lines,
 )
 from autoclaim.ocr.errors import OcrEngineError
 from tests.ocr.documents import text_image
@@ -121,20 +123,46 @@ def test_tesseract_runs_with_one_openmp_thread(monkeypatch: pytest.MonkeyPatch) 
     import subprocess
 
     seen: dict[str, str] = {}
-    real_run = subprocess.run
+    real_popen = subprocess.Popen
 
-    def spy(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+    def spy(cmd: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
         env = kwargs["env"]
         assert isinstance(env, dict)
         seen.update(env)
-        return real_run(cmd, **kwargs)  # type: ignore[call-overload, no-any-return]
+        return real_popen(cmd, **kwargs)  # type: ignore[call-overload, no-any-return]
 
     monkeypatch.setenv("AUTOCLAIM_PROBE", "kept")
-    monkeypatch.setattr(subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "Popen", spy)
     page = TesseractEngine().read(text_image(ENGLISH), "eng")
     assert [ln.text for ln in page.lines] == ENGLISH
     assert seen["OMP_THREAD_LIMIT"] == "1"
     assert seen["AUTOCLAIM_PROBE"] == "kept"
+
+
+def test_tesseract_run_reads_in_the_background_until_collected() -> None:
+    """`start` returns while Tesseract is still reading; `words` waits for its lines."""
+    run = TesseractEngine().start(text_image(ENGLISH * 6), "eng")
+    assert not run.finished
+    lines = [" ".join(w.text for w in words) for words in run.words()]
+    assert lines == ENGLISH * 6
+    assert run.finished
+
+
+def test_cancelled_tesseract_run_is_stopped() -> None:
+    run = TesseractEngine().start(text_image(ENGLISH * 20), "eng")
+    run.cancel()
+    assert run.finished
+    run.cancel()  # a second cancel (or one after collecting) does nothing
+
+
+def test_tesseract_lines_join_words_and_sort_top_to_bottom() -> None:
+    low = [OcrWord("TOTAL", (10, 50, 60, 60), 0.9), OcrWord("9.00", (70, 50, 100, 60), 0.7)]
+    high = [OcrWord("机动", (10, 10, 30, 20), 0.8), OcrWord("车", (31, 10, 40, 20), 0.6)]
+    lines = tesseract_lines([low, high], "chi_sim")
+    assert [ln.text for ln in lines] == ["机动车", "TOTAL 9.00"]
+    assert lines[1].box == (10, 50, 100, 60)
+    assert lines[1].confidence == pytest.approx(0.8)
+    assert [ln.text for ln in tesseract_lines([low], "eng")] == ["TOTAL 9.00"]
 
 
 def test_tesseract_past_its_timeout_is_an_engine_error() -> None:

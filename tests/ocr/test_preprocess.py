@@ -76,9 +76,9 @@ def test_square_boxes_say_nothing_about_orientation() -> None:
 
 
 def test_deskew_only_for_real_but_moderate_skew() -> None:
-    assert deskew_angle(_page([], skew=0.5)) is None
-    assert deskew_angle(_page([], skew=3.0)) == 3.0
-    assert deskew_angle(_page([], skew=40.0)) is None
+    assert deskew_angle(0.5) is None
+    assert deskew_angle(3.0) == 3.0
+    assert deskew_angle(40.0) is None
 
 
 def test_rotate_quarter_turns_swap_sides() -> None:
@@ -103,7 +103,7 @@ def test_deskew_moves_line_corners_with_the_image() -> None:
     ImageDraw.Draw(image).polygon(quad, fill="black")
     line = OcrLine("SLANTED", (200, 300, 600, int(320 + 400 * slope)), 0.9, quad=quad)
     page = OcrPage([line], 800, 600, "rapidocr", skew_deg=6.0)
-    turned, moved = deskew_page(image, page, deskew_angle(page) or 0.0)
+    turned, moved = deskew_page(image, page, deskew_angle(page.skew_deg) or 0.0)
     x0, y0, x1, y1 = moved.lines[0].box
     centre_x, centre_y = _dark_centre(turned)
     assert abs((x0 + x1) / 2 - centre_x) < 2 and abs((y0 + y1) / 2 - centre_y) < 2
@@ -116,6 +116,13 @@ def test_deskew_refuses_lines_without_detector_corners() -> None:
     page = _page([OcrLine("NO CORNERS", (10, 10, 300, 40), 0.9)], skew=3.0)
     with pytest.raises(ValueError, match="corners"):
         deskew_page(Image.new("RGB", (1000, 1000), "white"), page, 3.0)
+
+
+def test_a_skewed_page_whose_lines_were_all_dropped_turns_without_error() -> None:
+    """The skew comes from every detected line, recognised or not, so a page can be skewed
+    with none of its lines kept (all read below the recogniser's minimum score)."""
+    turned, moved = deskew_page(Image.new("RGB", (1000, 800), "white"), _page([], skew=3.0), 3.0)
+    assert moved.lines == [] and (moved.width, moved.height) == turned.size
 
 
 def test_seal_over_a_form_printed_in_brown_ink_is_removed_and_the_form_kept() -> None:

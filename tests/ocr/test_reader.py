@@ -12,7 +12,14 @@ import pytest
 from PIL import Image, ImageDraw
 
 from autoclaim.ocr import read_document
-from autoclaim.ocr.engines import DetectedLines, OcrPage, RapidOcrEngine
+from autoclaim.ocr.engines import (
+    DetectedLines,
+    Language,
+    OcrPage,
+    RapidOcrEngine,
+    TesseractEngine,
+    TesseractRun,
+)
 from autoclaim.ocr.errors import DocumentTooLargeError, EncryptedPdfError, UnreadableDocumentError
 from autoclaim.ocr.reader import DocumentReader
 from tests.ocr.documents import huge_png, image_bytes, text_image, text_pdf
@@ -113,6 +120,94 @@ def test_skewed_receipt_is_levelled_without_a_second_pass() -> None:
     assert reading.fields["seller"].value == "KEDAI MAJU JAYA SDN BHD"
     assert reading.fields["date"].value == "2019-03-15"
     assert reading.fields["total"].value == "9.00"
+
+
+class WatchedTesseract(TesseractEngine):
+    """The real Tesseract engine, noting when a run starts and whether it is cancelled."""
+
+    def __init__(self, events: list[str]) -> None:
+        super().__init__()
+        self.events = events
+        self.runs: list[TesseractRun] = []
+
+    def start(self, image: Image.Image, language: Language = "eng") -> TesseractRun:
+        self.events.append("tesseract started")
+        run = super().start(image, language)
+        self.runs.append(run)
+        return run
+
+
+class NotingRapidOcr(RapidOcrEngine):
+    """The real RapidOCR engine, noting when the recogniser runs."""
+
+    def __init__(self, events: list[str], fail: bool = False) -> None:
+        super().__init__(threads=1)
+        self.events = events
+        self.fail = fail
+
+    def recognise(self, found: DetectedLines) -> OcrPage:
+        self.events.append("recognise")
+        if self.fail:
+            raise RuntimeError("recogniser failed")
+        return super().recognise(found)
+
+
+def watched_reader(fail: bool = False) -> tuple[DocumentReader, list[str], WatchedTesseract]:
+    events: list[str] = []
+    reader = DocumentReader("auto", threads=1)
+    reader.rapid = NotingRapidOcr(events, fail)
+    reader.tesseract = WatchedTesseract(events)
+    return reader, events, reader.tesseract
+
+
+@pytest.mark.slow
+def test_declared_receipt_has_tesseract_reading_beside_the_recogniser() -> None:
+    """With the type declared, Tesseract starts on the levelled page before the recogniser
+    runs (the two overlap), and the reading is the one of an undeclared receipt, whose
+    Tesseract pass can only start once the text has been classified."""
+    data = image_bytes(text_image(RECEIPT, size=26).rotate(-4, expand=True, fillcolor="white"))
+    reader, events, _ = watched_reader()
+    declared = reader.read(data, "r.png", "receipt")
+    assert events == ["tesseract started", "recognise"]
+    events.clear()
+    classified = reader.read(data, "r.png")
+    assert events == ["recognise", "tesseract started"]
+    assert classified.doc_type == "receipt"
+    assert declared.fields == classified.fields
+    assert declared.fields["seller"].value == "KEDAI MAJU JAYA SDN BHD"
+    assert declared.fields["total"].value == "9.00"
+
+
+@pytest.mark.slow
+def test_declared_chinese_document_starts_no_tesseract() -> None:
+    reader, events, _ = watched_reader()
+    reader.read(image_bytes(vehicle_licence_image()), "licence.png", "vehicle_licence")
+    assert events == ["recognise"]
+
+
+@pytest.mark.slow
+def test_tesseract_run_is_stopped_when_the_reading_fails() -> None:
+    """A recogniser error after Tesseract has started leaves no Tesseract running."""
+    reader, events, tesseract = watched_reader(fail=True)
+    with pytest.raises(RuntimeError, match="recogniser failed"):
+        reader.read(image_bytes(text_image(RECEIPT * 8, size=26)), "r.png", "receipt")
+    assert events == ["tesseract started", "recognise"]
+    assert [run.finished for run in tesseract.runs] == [True]
+
+
+@pytest.mark.slow
+def test_tesseract_run_is_stopped_when_a_later_step_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error after every page is read (here in the address second look) stops the
+    Tesseract runs not yet collected."""
+    reader, _, tesseract = watched_reader()
+
+    def broken(page: object) -> object:
+        raise RuntimeError("second look failed")
+
+    monkeypatch.setattr(reader, "address_second_look", broken)
+    with pytest.raises(RuntimeError, match="second look failed"):
+        reader.read(image_bytes(text_image(RECEIPT * 8, size=26)), "r.png", "receipt")
+    assert [run.finished for run in tesseract.runs] == [True]
 
 
 @pytest.mark.slow
