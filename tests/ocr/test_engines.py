@@ -314,3 +314,25 @@ def test_second_reading_adds_only_the_punctuation_the_first_missed() -> None:
     other = replace(line, text="68000 AMPANG, SELANG0R")  # a letter differs: not taken
     flipped = replace(missed, upside_down=True)
     assert engine.reread_punctuation(image, [other, flipped]) == [other, flipped]
+
+
+def test_two_thread_engine_shares_the_lines_out_to_two_threads() -> None:
+    """With two threads the one-thread recogniser session reads the lines from two threads
+    at once, and gives the same lines as one thread reading them in turn."""
+    import threading
+
+    image = text_image(ENGLISH * 3 + ["INVOICE NO 4471", "CASH 20.00"])
+    single = RapidOcrEngine(threads=1)
+    double = RapidOcrEngine(threads=2)
+    holder = double.models().text_rec.session
+    assert holder.session.get_session_options().intra_op_num_threads == 1
+    callers: set[int] = set()
+    real_run = holder.session.run
+
+    def spy(outputs: object, feed: dict[str, object]) -> object:
+        callers.add(threading.get_ident())
+        return real_run(outputs, feed)
+
+    holder.session.run = spy
+    assert double.read(image).lines == single.read(image).lines
+    assert len(callers) == 2
