@@ -1,10 +1,12 @@
 """`read_document`: bytes in, a `DocumentReading` out (the one entry point of autoclaim.ocr).
 
 Steps: load pages (PDF text layer when present) → contrast → RapidOCR line detection →
-orientation from the detected lines (turn and detect again when needed) → recognition →
-deskew from the recognised lines' corners → classify the text → for English receipts, the
-address lines read again for faint punctuation and Tesseract's word spacing merged in (the
-"combined" engine) → the parser for the document type → fields with checks.
+orientation from the detected lines (turn and detect again when needed) → deskew angle from
+the detected lines → recognition (the lines' corners turned with the page afterwards) →
+classify the text → for English receipts, the address lines read again for faint punctuation
+and Tesseract's word spacing merged in (the "combined" engine) → the parser for the document
+type → fields with checks. When the type is declared a receipt, Tesseract starts on the
+levelled page before recognition and reads beside it.
 """
 
 from __future__ import annotations
