@@ -115,7 +115,7 @@ class TesseractEngine:
         return "chi_sim+eng" if language == "chi_sim" else "eng"
 
     def start(self, image: Image.Image, language: Language = "eng") -> TesseractRun:
-        """Tesseract set reading `image` in its own process; collect with `.words()`."""
+        """Tesseract started reading `image` in its own process; collect with `.words()`."""
         return TesseractRun(image, self._lang(language), self.psm, self.timeout_s)
 
     def read_words(self, image: Image.Image, language: Language = "eng") -> list[list[OcrWord]]:
@@ -435,6 +435,7 @@ class RapidOcrEngine:
             return self._shared_out(text_rec, crops)
 
     def _shared_out(self, text_rec: Any, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        """`read_crops` with the engine locked: every `threads`-th line by length to a thread."""
         if self._helpers is None or len(crops) < 2:
             return list(text_rec(list(crops), False)[0])
         order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
