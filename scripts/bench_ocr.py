@@ -38,11 +38,16 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from autoclaim.machine_speed import reference_cpu_seconds  # noqa: E402
-from autoclaim.ocr.engines import Language, OcrLine, merge_spacing  # noqa: E402
+from autoclaim.ocr.engines import OcrLine, merge_spacing  # noqa: E402
 from autoclaim.ocr.errors import OcrEngineError  # noqa: E402
 from autoclaim.ocr.loading import load_document  # noqa: E402
 from autoclaim.ocr.parsers.receipt import parse_date  # noqa: E402
-from autoclaim.ocr.reader import DocumentReader, parse_lines  # noqa: E402
+from autoclaim.ocr.reader import (  # noqa: E402
+    DocumentReader,
+    PageText,
+    document_language,
+    parse_lines,
+)
 from autoclaim.ocr.types import DocType  # noqa: E402
 
 ENGINES = ("tesseract", "rapidocr", "combined")
@@ -69,13 +74,11 @@ def cpu_now() -> float:
 
 
 def read_page(
-    reader: DocumentReader, data: bytes, name: str, language: Language, tesseract: bool = True
+    reader: DocumentReader, data: bytes, name: str, doc_type: DocType, tesseract: bool = True
 ) -> Readings:
+    language = document_language(doc_type)
     started, cpu = time.perf_counter(), cpu_now()
-    page = load_document(data, name).pages[0]
-    text = reader.page_text(page.image, page.text_lines)
-    if language == "eng":  # receipts: as `DocumentReader.read` does for them
-        text = reader.address_second_look(text)
+    text = reader.finish_page(page_text(reader, data, name), doc_type, "rapidocr")
     rapid_s, rapid_cpu = time.perf_counter() - started, cpu_now() - cpu
     started, cpu = time.perf_counter(), cpu_now()
     tess_lines: list[OcrLine] = []
@@ -87,9 +90,13 @@ def read_page(
     tess_s = time.perf_counter() - started if tesseract else float("nan")
     tess_cpu = cpu_now() - cpu if tesseract else float("nan")
     combined, combined_s, combined_cpu = text.lines, rapid_s, rapid_cpu
-    if language == "eng":
+    if language == "eng":  # the reader's own way for a declared receipt
         started, cpu = time.perf_counter(), cpu_now()
-        combined = read_combined(reader, data, name)
+        try:
+            both = page_text(reader, data, name, spacing=True)
+            combined = reader.finish_page(both, doc_type, "combined").lines
+        except OcrEngineError as exc:  # as when Tesseract failed in the Tesseract pass
+            print(f"{name}: {exc}", file=sys.stderr)
         combined_s, combined_cpu = time.perf_counter() - started, cpu_now() - cpu
     return Readings(
         text.lines,
@@ -100,17 +107,11 @@ def read_page(
     )
 
 
-def read_combined(reader: DocumentReader, data: bytes, name: str) -> list[OcrLine]:
-    """An English page's lines as `DocumentReader.read` gets them for a declared receipt:
-    Tesseract reads the levelled page beside the recogniser, then its spacing is merged."""
+def page_text(reader: DocumentReader, data: bytes, name: str, spacing: bool = False) -> PageText:
+    """The first page of a file, loaded and read by RapidOCR (`DocumentReader.page_text`);
+    with `spacing`, Tesseract is reading it alongside."""
     page = load_document(data, name).pages[0]
-    text = reader.page_text(page.image, page.text_lines, spacing=True)
-    text = reader.address_second_look(text)
-    try:
-        return reader.with_tesseract(text, "combined").lines
-    except OcrEngineError as exc:  # as when Tesseract failed in the Tesseract pass
-        print(f"{name}: {exc}", file=sys.stderr)
-        return text.lines
+    return reader.page_text(page.image, page.text_lines, spacing=spacing)
 
 
 def cached(cache: Path | None, key: str, compute: object) -> Readings:
@@ -213,7 +214,7 @@ def bench_receipts(
         readings = cached(
             cache,
             f"sroie-{path.stem}",
-            lambda data=data, p=path: read_page(reader, data, p.name, "eng"),
+            lambda data=data, p=path: read_page(reader, data, p.name, "receipt"),
         )
         for engine in ENGINES:
             started = time.perf_counter()
@@ -273,13 +274,13 @@ def bench_synthetic(
     for i, doc in enumerate(generate_set(n, seed, degrade=True)):
         buf = io.BytesIO()
         doc.image.convert("RGB").save(buf, format="PNG")
-        language: Language = "eng" if doc.doc_type == "receipt" else "chi_sim"
         doc_type: DocType = doc.doc_type
+        language = document_language(doc_type)
         readings = cached(
             cache,
             f"synth-{seed}-{i}",
-            lambda b=buf.getvalue(), lang=language, t=i % tesseract_every == 0: read_page(
-                reader, b, "doc.png", lang, tesseract=t or lang == "eng"
+            lambda b=buf.getvalue(), kind=doc_type, t=i % tesseract_every == 0: read_page(
+                reader, b, "doc.png", kind, tesseract=t or kind == "receipt"
             ),
         )
         from autoclaim.ocr.classify import classify_text

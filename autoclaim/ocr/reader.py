@@ -112,11 +112,8 @@ class DocumentReader:
             if doc_type == "unknown":
                 warnings.append(found.message)
         engine = self._engine_for(doc_type)
-        language = _language(doc_type)
-        if doc_type == "receipt" and engine in ("rapidocr", "combined"):
-            pages = [self.address_second_look(page) for page in pages]
-        if engine in ("combined", "tesseract"):
-            pages = [self.with_tesseract(page, engine, language) for page in pages]
+        language = document_language(doc_type)
+        pages = [self.finish_page(page, doc_type, engine) for page in pages]
         lines = [ln for page in _stacked(pages) for ln in page]
         parsed = parse_lines(doc_type, lines)
         from_text_layer = all(p.from_text_layer for p in pages)
@@ -136,7 +133,7 @@ class DocumentReader:
 
     def _reads_spacing(self, doc_type: DocType) -> bool:
         """Documents of this type get Tesseract's English word spacing ("combined")."""
-        return _language(doc_type) == "eng" and self._engine_for(doc_type) == "combined"
+        return document_language(doc_type) == "eng" and self._engine_for(doc_type) == "combined"
 
     def page_text(
         self,
@@ -189,6 +186,16 @@ class DocumentReader:
             notes.append(f"page {index + 1}: no text found")
         return PageText(page.lines, level, False, notes, tesseract)
 
+    def finish_page(self, page: PageText, doc_type: DocType, engine: str) -> PageText:
+        """A page of a `doc_type` document as `engine` finishes it after `page_text`: on
+        receipts the address second look, then Tesseract's reading or spacing where the
+        engine takes it."""
+        if doc_type == "receipt" and engine in ("rapidocr", "combined"):
+            page = self.address_second_look(page)
+        if engine in ("combined", "tesseract"):
+            page = self.with_tesseract(page, engine, document_language(doc_type))
+        return page
+
     def address_second_look(self, page: PageText) -> PageText:
         """A receipt page with the lines of its address read a second time for faint commas
         and full stops (`RapidOcrEngine.reread_punctuation`): a few lines, not the page, so
@@ -219,7 +226,7 @@ class DocumentReader:
         return replace(page, lines=merge_spacing(page.lines, words), spacing=None)
 
 
-def _language(doc_type: DocType) -> Language:
+def document_language(doc_type: DocType) -> Language:
     """The language a document type is printed in."""
     return "eng" if doc_type in ("receipt", "unknown") else "chi_sim"
 
