@@ -336,3 +336,25 @@ def test_two_thread_engine_shares_the_lines_out_to_two_threads() -> None:
     holder.session.run = spy
     assert double.read(image).lines == single.read(image).lines
     assert len(callers) == 2
+
+
+def test_second_look_reads_the_page_the_detector_scaled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page over `max_side` is scaled once for the detector; reading a few of its lines
+    again does not scale the whole page a second time."""
+    from PIL import Image
+
+    image = text_image(["68000 AMPANG, SELANGOR."], size=60, width=1800)
+    assert max(image.size) > 1600
+    engine = RapidOcrEngine(threads=1, max_side=1600)
+    lines = engine.read(image).lines
+    assert [ln.text for ln in lines] == ["68000 AMPANG, SELANGOR."]
+    resized: list[tuple[int, int]] = []
+    real_resize = Image.Image.resize
+
+    def spy(self: Image.Image, size: tuple[int, int], *args: object, **kwargs: object) -> object:
+        resized.append(size)
+        return real_resize(self, size, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Image.Image, "resize", spy)
+    assert engine.reread_punctuation(image, lines) == lines
+    assert resized == []
