@@ -123,7 +123,7 @@ def test_skewed_receipt_is_levelled_without_a_second_pass() -> None:
 
 
 class WatchedTesseract(TesseractEngine):
-    """The real Tesseract engine, noting when a run starts and whether it is cancelled."""
+    """The real Tesseract engine, noting when a run starts and keeping each run to inspect."""
 
     def __init__(self, events: list[str]) -> None:
         super().__init__()
