@@ -45,6 +45,7 @@ from autoclaim.ocr.parsers.receipt import parse_date  # noqa: E402
 from autoclaim.ocr.reader import (  # noqa: E402
     DocumentReader,
     PageText,
+    SpacingStart,
     document_language,
     parse_lines,
 )
@@ -93,7 +94,7 @@ def read_page(
     if language == "eng":  # the reader's own way for a declared receipt
         started, cpu = time.perf_counter(), cpu_now()
         try:
-            both = page_text(reader, data, name, spacing=True)
+            both = page_text(reader, data, name, spacing="at_once")
             combined = reader.finish_page(both, doc_type, "combined").lines
         except OcrEngineError as exc:  # as when Tesseract failed in the Tesseract pass
             print(f"{name}: {exc}", file=sys.stderr)
@@ -107,9 +108,11 @@ def read_page(
     )
 
 
-def page_text(reader: DocumentReader, data: bytes, name: str, spacing: bool = False) -> PageText:
+def page_text(
+    reader: DocumentReader, data: bytes, name: str, spacing: SpacingStart = "never"
+) -> PageText:
     """The first page of a file, loaded and read by RapidOCR (`DocumentReader.page_text`);
-    with `spacing`, Tesseract is reading it alongside."""
+    with `spacing` "at_once", Tesseract is reading it alongside."""
     page = load_document(data, name).pages[0]
     return reader.page_text(page.image, page.text_lines, spacing=spacing)
 

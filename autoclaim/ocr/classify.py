@@ -81,3 +81,15 @@ def classify_text(text: str) -> Classification:
             "perhaps a photo rather than a document",
         )
     return Classification(best, scores, f"{best} ({scores[best]} keywords)")
+
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def printed_in_latin(text: str) -> bool:
+    """No Chinese character and at least two Latin letters: from a page's top lines, enough
+    to tell an English receipt from a Chinese licence or invoice, whose titles and labels
+    are Chinese (on the benchmark's 125 receipts and 240 Chinese documents, the top three
+    lines tell every page but one receipt whose name is printed in Chinese too)."""
+    latin = sum(c.isascii() and c.isalpha() for c in text)
+    return latin >= 2 and CJK.search(text) is None

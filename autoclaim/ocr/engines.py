@@ -346,6 +346,21 @@ class DetectedLines:
         """(width, height) of each line's upright bounding box."""
         return [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in map(_box_from_points, self.quads)]
 
+    def split(self, count: int) -> tuple[DetectedLines, DetectedLines]:
+        """The first `count` lines (the top of the page: the detector sorts its lines top to
+        bottom) and the rest. The recogniser reads each line on its own, so reading the two
+        parts gives the lines of reading the whole, in the same order."""
+
+        def part(lines: slice) -> DetectedLines:
+            return replace(
+                self,
+                quads=self.quads[lines],
+                crops=self.crops[lines],
+                upside_down=self.upside_down[lines],
+            )
+
+        return part(slice(None, count)), part(slice(count, None))
+
     @property
     def skew_deg(self) -> float:
         """Median angle of the detected lines (clockwise positive): known before recognition,

@@ -5,8 +5,9 @@ orientation from the detected lines (turn and detect again when needed) → desk
 the detected lines → recognition (the lines' corners turned with the page afterwards) →
 classify the text → for English receipts, the address lines read again for faint punctuation
 and Tesseract's word spacing merged in (the "combined" engine) → the parser for the document
-type → fields with checks. When the type is declared a receipt, Tesseract starts on the
-levelled page before recognition and reads beside it.
+type → fields with checks. Tesseract starts on the levelled page before recognition and reads
+beside it when the type is declared a receipt, or, undeclared, once the page's top lines are
+read and printed in Latin script.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from typing import Literal
 from PIL import Image
 
 from autoclaim.ocr import preprocess
-from autoclaim.ocr.classify import classify_text
+from autoclaim.ocr.classify import classify_text, printed_in_latin
 from autoclaim.ocr.engines import (
     Box,
+    DetectedLines,
     Language,
     OcrLine,
     OcrPage,
@@ -56,6 +58,12 @@ DEFAULT_ENGINE: dict[DocType, str] = {
     "receipt": "combined",
     "unknown": "rapidocr",
 }
+# When Tesseract's spacing pass (English receipts) starts on a page: at once, before the
+# recogniser (the type is declared a receipt); once the top lines are read and printed in
+# Latin script (the type is not declared); or never (a declared type that takes no spacing).
+SpacingStart = Literal["at_once", "if_latin", "never"]
+# The top lines read first to judge the script of an undeclared page.
+SCRIPT_PROBE_LINES = 5
 
 
 @dataclass(frozen=True)
@@ -86,9 +94,7 @@ class DocumentReader:
     ) -> DocumentReading:
         document = load_document(data, filename)
         warnings = list(document.warnings)
-        # With the type declared, Tesseract's spacing pass (English receipts) can start as
-        # soon as a page is levelled and read beside the recogniser.
-        spacing = doc_type is not None and self._reads_spacing(doc_type)
+        spacing = self._spacing_start(doc_type)
         pages: list[PageText] = []
         try:
             for i, loaded in enumerate(document.pages):
@@ -135,17 +141,25 @@ class DocumentReader:
         """Documents of this type get Tesseract's English word spacing ("combined")."""
         return document_language(doc_type) == "eng" and self._engine_for(doc_type) == "combined"
 
+    def _spacing_start(self, doc_type: DocType | None) -> SpacingStart:
+        """When Tesseract's spacing pass starts on the pages of a document declared `doc_type`
+        (None: not declared): as soon as a page is levelled, so that it reads beside the
+        recogniser, wherever the document may be an English receipt."""
+        if doc_type is None:
+            return "if_latin" if self._reads_spacing("receipt") else "never"
+        return "at_once" if self._reads_spacing(doc_type) else "never"
+
     def page_text(
         self,
         image: Image.Image,
         text_lines: list[OcrLine] | None,
         index: int = 0,
-        spacing: bool = False,
+        spacing: SpacingStart = "never",
     ) -> PageText:
         """One page's lines (text layer, or RapidOCR after seal, contrast, orientation and
-        skew fixes), with notes on what was done. With `spacing`, Tesseract starts reading
-        the levelled page for English word spacing before the recogniser runs (collected by
-        `with_tesseract`): the two run side by side instead of one after the other."""
+        skew fixes), with notes on what was done. Tesseract starts reading the levelled page
+        for English word spacing where `spacing` asks (`_recognised`; collected by
+        `with_tesseract`)."""
         if text_lines:
             return PageText(text_lines, image, True, [])
         notes = []
@@ -172,19 +186,36 @@ class DocumentReader:
             notes.append(f"page {index + 1}: upside down, turned by 180 degrees")
         angle = preprocess.deskew_angle(found.skew_deg) if self.deskew else None
         level = image if angle is None else preprocess.rotate(image, angle)
-        tesseract = self.tesseract.start(level, "eng") if spacing and found.quads else None
-        try:
-            page = self.rapid.recognise(found)
-        except BaseException:
-            if tesseract is not None:
-                tesseract.cancel()
-            raise
+        page, tesseract = self._recognised(found, level, spacing)
         if angle is not None:
             page = preprocess.turn_lines(page, image.size, level.size, angle)
             notes.append(f"page {index + 1}: deskewed by {angle:.1f} degrees")
         if not page.lines:
             notes.append(f"page {index + 1}: no text found")
         return PageText(page.lines, level, False, notes, tesseract)
+
+    def _recognised(
+        self, found: DetectedLines, level: Image.Image, spacing: SpacingStart
+    ) -> tuple[OcrPage, TesseractRun | None]:
+        """The detected lines read by the recogniser, with Tesseract started on the levelled
+        page to read beside it where `spacing` asks: before the recogniser runs, or after it
+        has read the top `SCRIPT_PROBE_LINES` lines and found them printed in Latin script (a
+        Chinese document would only lose a core to a Tesseract pass it never uses)."""
+        if spacing == "never" or not found.quads:
+            return self.rapid.recognise(found), None
+        top: list[OcrLine] = []
+        rest = found
+        if spacing == "if_latin":
+            head, rest = found.split(SCRIPT_PROBE_LINES)
+            top = self.rapid.recognise(head).lines
+            if not printed_in_latin("\n".join(ln.text for ln in top)):
+                return _joined(found, top, self.rapid.recognise(rest)), None
+        tesseract = self.tesseract.start(level, "eng")
+        try:
+            return _joined(found, top, self.rapid.recognise(rest)), tesseract
+        except BaseException:
+            tesseract.cancel()
+            raise
 
     def finish_page(self, page: PageText, doc_type: DocType, engine: str) -> PageText:
         """A page of a `doc_type` document as `engine` finishes it after `page_text`: on
@@ -224,6 +255,12 @@ class DocumentReader:
         run = page.spacing or self.tesseract.start(page.image, "eng")
         words = [w for line in run.words() for w in line]
         return replace(page, lines=merge_spacing(page.lines, words), spacing=None)
+
+
+def _joined(found: DetectedLines, top: list[OcrLine], rest: OcrPage) -> OcrPage:
+    """The page of all `found` lines, from the recogniser's reading of its top lines (`top`)
+    and of the rest."""
+    return replace(rest, lines=top + rest.lines, skew_deg=found.skew_deg)
 
 
 def document_language(doc_type: DocType) -> Language:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from autoclaim.ocr.classify import classify_text
+from autoclaim.ocr.classify import classify_text, printed_in_latin
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,17 @@ def test_unrelated_text_is_unknown_with_reason() -> None:
     result = classify_text("TOYOTA\nABC 1234")
     assert result.doc_type == "unknown"
     assert "no document keywords" in result.message
+
+
+@pytest.mark.parametrize(
+    ("text", "latin"),
+    [
+        ("KEDAI MAJU JAYA SDN BHD\n12, JALAN MAWAR 3,", True),
+        ("中华人民共和国机动车行驶证\n号牌号码 京A12345", False),
+        ("SYARIKAT 新华 TRADING", False),  # a name printed in both scripts
+        ("1100182130\n12345678", False),  # digits alone tell nothing
+        ("", False),
+    ],
+)
+def test_printed_in_latin_tells_english_top_lines_from_chinese(text: str, latin: bool) -> None:
+    assert printed_in_latin(text) is latin

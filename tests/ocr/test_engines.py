@@ -358,3 +358,18 @@ def test_second_look_reads_the_page_the_detector_scaled(monkeypatch: pytest.Monk
     monkeypatch.setattr(Image.Image, "resize", spy)
     assert engine.reread_punctuation(image, lines) == lines
     assert resized == []
+
+
+def test_detected_lines_read_in_two_parts_give_the_lines_read_whole() -> None:
+    """The top lines and the rest, recognised one after the other, are the page's lines
+    recognised at once, in the same order (the reader reads the top lines first to judge
+    the page's script)."""
+    engine = RapidOcrEngine(threads=1)
+    found = engine.detect(text_image(ENGLISH * 3 + ["INVOICE NO 4471", "CASH 20.00"]))
+    top, rest = found.split(2)
+    assert len(top.quads) == 2
+    assert len(rest.quads) == len(found.quads) - 2
+    assert all(a is b for a, b in zip(top.crops + rest.crops, found.crops, strict=True))
+    whole = engine.recognise(found).lines
+    assert engine.recognise(top).lines + engine.recognise(rest).lines == whole
+    assert [ln.text for ln in whole][:2] == [ENGLISH[0], ENGLISH[1]]

@@ -90,19 +90,23 @@ def test_receipt_image_end_to_end(reader: DocumentReader) -> None:
 
 
 class CountingRapidOcr(RapidOcrEngine):
-    """The real RapidOCR engine, counting detection and recognition passes."""
+    """The real RapidOCR engine, counting detection passes, the lines of the last one and
+    the lines recognised."""
 
     def __init__(self) -> None:
         super().__init__(threads=1)
         self.detections = 0
-        self.recognitions = 0
+        self.detected_lines = 0
+        self.recognised_lines = 0
 
     def detect(self, image: Image.Image) -> DetectedLines:
         self.detections += 1
-        return super().detect(image)
+        found = super().detect(image)
+        self.detected_lines = len(found.quads)
+        return found
 
     def recognise(self, found: DetectedLines) -> OcrPage:
-        self.recognitions += 1
+        self.recognised_lines += len(found.quads)
         return super().recognise(found)
 
 
@@ -116,7 +120,8 @@ def test_skewed_receipt_is_levelled_without_a_second_pass() -> None:
     image = text_image(RECEIPT, size=26).rotate(-4, expand=True, fillcolor="white")
     reading = reader.read(image_bytes(image, "JPEG"), "skewed.jpg")
     assert any("deskewed" in w for w in reading.warnings)
-    assert (counting.detections, counting.recognitions) == (1, 1)
+    assert counting.detections == 1
+    assert counting.recognised_lines == counting.detected_lines  # each line read once
     assert reading.fields["seller"].value == "KEDAI MAJU JAYA SDN BHD"
     assert reading.fields["date"].value == "2019-03-15"
     assert reading.fields["total"].value == "9.00"
@@ -163,15 +168,15 @@ def watched_reader(fail: bool = False) -> tuple[DocumentReader, list[str], Watch
 @pytest.mark.slow
 def test_declared_receipt_has_tesseract_reading_beside_the_recogniser() -> None:
     """With the type declared, Tesseract starts on the levelled page before the recogniser
-    runs (the two overlap), and the reading is the one of an undeclared receipt, whose
-    Tesseract pass can only start once the text has been classified."""
+    runs (the two overlap). Undeclared, it starts once the top lines are read and found in
+    Latin script, beside the recogniser reading the rest; the reading is the same."""
     data = image_bytes(text_image(RECEIPT, size=26).rotate(-4, expand=True, fillcolor="white"))
     reader, events, _ = watched_reader()
     declared = reader.read(data, "r.png", "receipt")
     assert events == ["tesseract started", "recognise"]
     events.clear()
     classified = reader.read(data, "r.png")
-    assert events == ["recognise", "tesseract started"]
+    assert events == ["recognise", "tesseract started", "recognise"]
     assert classified.doc_type == "receipt"
     assert declared.fields == classified.fields
     assert declared.fields["seller"].value == "KEDAI MAJU JAYA SDN BHD"
@@ -183,6 +188,29 @@ def test_declared_chinese_document_starts_no_tesseract() -> None:
     reader, events, _ = watched_reader()
     reader.read(image_bytes(vehicle_licence_image()), "licence.png", "vehicle_licence")
     assert events == ["recognise"]
+
+
+@pytest.mark.slow
+def test_undeclared_chinese_document_starts_no_tesseract() -> None:
+    """The top lines of a Chinese licence hold Chinese: the recogniser reads the rest without
+    Tesseract taking a core, and the reading is the declared one."""
+    reader, events, _ = watched_reader()
+    data = image_bytes(vehicle_licence_image())
+    reading = reader.read(data, "licence.png")
+    assert events == ["recognise", "recognise"]
+    assert reading.doc_type == "vehicle_licence"
+    assert reading.fields == reader.read(data, "licence.png", "vehicle_licence").fields
+
+
+@pytest.mark.slow
+def test_unused_tesseract_run_of_an_undeclared_page_is_stopped() -> None:
+    """A Latin page that turns out not to be a receipt leaves no Tesseract running."""
+    lines = ["PLEASE KEEP THIS DOOR CLOSED", "STAFF ONLY BEYOND THIS POINT"] * 4
+    reader, events, tesseract = watched_reader()
+    reading = reader.read(image_bytes(text_image(lines, size=30)), "sign.png")
+    assert reading.doc_type == "unknown"
+    assert "tesseract started" in events
+    assert [run.finished for run in tesseract.runs] == [True]
 
 
 @pytest.mark.slow
@@ -224,7 +252,7 @@ def test_turned_page_is_recognised_once(degrees: int, note: str) -> None:
     image = vehicle_licence_image().rotate(degrees, expand=True)
     reading = reader.read(image_bytes(image), "turned.png")
     assert any(note in w for w in reading.warnings)
-    assert counting.recognitions == 1
+    assert counting.recognised_lines == counting.detected_lines  # the turned page's, once
     assert counting.detections == 2
     assert reading.fields["plate"].value == "京A12345"
 
