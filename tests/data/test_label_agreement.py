@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "label_agreement.py"
+from tests.scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def agreement() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("label_agreement", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["label_agreement"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("label_agreement")
 
 
 def test_agreement_counts_parts_both_copies_carry_against_parts_one_does(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import random
@@ -22,6 +21,7 @@ from autoclaim.data.synthetic_docs import fonts, values
 from autoclaim.ocr import normalise as n
 from autoclaim.ocr import validators as v
 from autoclaim.ocr.types import FIELD_NAMES
+from tests.scripts import load_script
 
 SEEDS = (0, 1, 2)
 
@@ -310,11 +310,7 @@ def test_tesseract_reads_back_a_receipt_total_and_invoice_number() -> None:
 
 
 def test_make_synthetic_docs_script_writes_images_and_truth(tmp_path: Path) -> None:
-    script = Path(__file__).resolve().parents[2] / "scripts" / "make_synthetic_docs.py"
-    spec = importlib.util.spec_from_file_location("make_synthetic_docs", script)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("make_synthetic_docs")
     assert module.main(["--n", "3", "--seed", "4", "--out", str(tmp_path), "--clean"]) == 0
     records = [json.loads(line) for line in (tmp_path / "index.jsonl").read_text().splitlines()]
     assert [r["doc_type"] for r in records] == list(sd.SYNTHETIC_DOC_TYPES[:3])

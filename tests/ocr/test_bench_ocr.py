@@ -3,24 +3,17 @@ that ignores spaces and punctuation."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "bench_ocr.py"
+from tests.scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_ocr", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_ocr"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench_ocr")
 
 
 def test_headline_match_keeps_spaces_and_punctuation(bench: ModuleType) -> None:
