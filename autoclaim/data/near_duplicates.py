@@ -56,3 +56,45 @@ def near_duplicate_mask(
     for i, row in enumerate(cand):
         out[i] = bool((ref != row).sum(axis=1).min() <= max_bits)
     return out
+
+
+# Copies of one upload (re-encodes, Roboflow's mild edits) sit within a few bits.
+SAME_PHOTO_BITS = 4
+
+
+def hash_words(bits: np.ndarray) -> np.ndarray:
+    """(N, 64) bool hash bits -> (N,) uint64, for fast Hamming distances."""
+    return np.packbits(bits, axis=1).view(">u8").ravel().astype(np.uint64)
+
+
+def duplicate_label_means(
+    images: np.ndarray,
+    labels: np.ndarray,
+    known: np.ndarray,
+    groups: list[str],
+    max_bits: int = SAME_PHOTO_BITS,
+) -> np.ndarray:
+    """Each labelled photo's multi-label targets averaged over the uploads of the same photo.
+
+    The parts set labels one photo afresh each time it was uploaded (about 4 in 10 such
+    copies disagree). A photo's target becomes the mean over the groups (uploads) among its
+    near-duplicates of each group's mean labels, so every annotator's view counts once and
+    the network learns how often a part is called damaged instead of one coin toss. Photos
+    without labels, or with no near-duplicate in another group, keep their labels.
+    """
+    if not (len(images) == len(labels) == len(known) == len(groups)):
+        raise ValueError("images, labels, known and groups must have the same length")
+    out = labels.astype(np.float32).copy()
+    index = np.flatnonzero(known)
+    if len(index) == 0:
+        return out
+    words = hash_words(array_dhash(images[index]))
+    group_of = np.array([groups[i] for i in index])
+    for position, i in enumerate(index):
+        near = np.flatnonzero(np.bitwise_count(words ^ words[position]) <= max_bits)
+        near_groups = np.unique(group_of[near])
+        if len(near_groups) < 2:
+            continue
+        per_group = [labels[index[near[group_of[near] == g]]].mean(axis=0) for g in near_groups]
+        out[i] = np.mean(per_group, axis=0)
+    return out

@@ -43,6 +43,12 @@ def register(app: typer.Typer) -> None:
         dropout: float = typer.Option(0.2, min=0.0, max=0.9),
         threads: int = typer.Option(2, min=1),
         limit: int | None = typer.Option(None, help="Only N photos (smoke test)."),
+        weight_average: float | None = typer.Option(
+            None, min=0.0, max=0.9999, help="Average the weights with this decay per step."
+        ),
+        average_duplicate_labels: bool = typer.Option(
+            False, help="Average parts labels over separately labelled copies of a photo."
+        ),
     ) -> None:
         """Train the damage model; resumes from OUT_DIR/last.pt when present."""
         from autoclaim.models.training import TrainConfig
@@ -61,6 +67,8 @@ def register(app: typer.Typer) -> None:
             dropout=dropout,
             threads=threads,
             limit=limit,
+            weight_average_decay=weight_average,
+            average_duplicate_labels=average_duplicate_labels,
         )
         typer.echo(str(run_training(cfg)))
 

@@ -19,13 +19,14 @@ from torch import nn
 
 from autoclaim.data.augment import augment_batch
 from autoclaim.data.cache import PhotoArrays, build_arrays
-from autoclaim.data.near_duplicates import near_duplicate_mask
+from autoclaim.data.near_duplicates import duplicate_label_means, near_duplicate_mask
 from autoclaim.data.readers import read_split
 from autoclaim.data.splits import holdout_split
 from autoclaim.data.taxonomy import DAMAGE_TYPES, PARTS
 from autoclaim.inference.preprocess import to_tensor
 from autoclaim.models.calibration import calibrate
 from autoclaim.models.registry import build_model
+from autoclaim.models.weight_average import WeightAverage
 from autoclaim.models.weights import ModelMetadata, load_weights, save_weights
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,10 @@ class TrainConfig:
     dropout: float = 0.2
     region_weight: float = 1.0
     weak_severity_weight: float = 0.3
+    # Average the weights over the last steps (exponential, this decay per step); None: off.
+    weight_average_decay: float | None = None
+    # Parts targets averaged over re-uploads of the same photo that were labelled separately.
+    average_duplicate_labels: bool = False
     threads: int = 2
     pretrained: bool = True
     limit: int | None = None  # use only the first N photos (smoke tests)
@@ -280,6 +285,14 @@ def train(cfg: TrainConfig) -> Path:
     seed_everything(cfg.seed)
     cfg.out_dir.mkdir(parents=True, exist_ok=True)
     fit, held = fit_and_calibration_sets(cfg)
+    if cfg.average_duplicate_labels:
+        averaged = duplicate_label_means(fit.images, fit.parts, fit.parts_known, fit.groups)
+        log.info(
+            "parts targets averaged over re-uploads: %d of %d labelled fit photos changed",
+            int((averaged != fit.parts).any(axis=1).sum()),
+            int(fit.parts_known.sum()),
+        )
+        fit.parts = averaged
 
     model = build_model(cfg.architecture, dropout=cfg.dropout)
     if cfg.pretrained:
@@ -311,11 +324,14 @@ def train(cfg: TrainConfig) -> Path:
     start_epoch = 0
     checkpoint = cfg.out_dir / "last.pt"
     generator = torch.Generator().manual_seed(cfg.seed)
+    average = WeightAverage(model, cfg.weight_average_decay) if cfg.weight_average_decay else None
     if checkpoint.is_file():
         state = torch.load(checkpoint, map_location="cpu", weights_only=True)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         generator.set_state(state["generator"])
+        if average is not None:
+            average.load_state_dict(state["weight_average"])
         start_epoch = int(state["epoch"])
         log.info("resumed from %s at epoch %d", checkpoint, start_epoch)
 
@@ -349,6 +365,8 @@ def train(cfg: TrainConfig) -> Path:
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()  # type: ignore[no-untyped-call]
                 optimizer.step()
+                if average is not None:
+                    average.update(model)
                 for k, v in parts.items():
                     totals[k] = totals.get(k, 0.0) + float(v.detach())
                 progress.advance(task)
@@ -367,15 +385,18 @@ def train(cfg: TrainConfig) -> Path:
             time.monotonic() - started,
             {k: round(v / steps_per_epoch, 4) for k, v in totals.items()},
         )
-        torch.save(
-            {
-                "model": model.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "generator": generator.get_state(),
-                "epoch": epoch + 1,
-            },
-            checkpoint,
-        )
+        saved: dict[str, Any] = {
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "generator": generator.get_state(),
+            "epoch": epoch + 1,
+        }
+        if average is not None:
+            saved["weight_average"] = average.state_dict()
+        torch.save(saved, checkpoint)
+
+    if average is not None:
+        average.copy_to(model)
 
     meta = ModelMetadata(
         name="autoclaim-damage",

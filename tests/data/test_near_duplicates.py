@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autoclaim.data.near_duplicates import array_dhash, near_duplicate_mask
+from autoclaim.data.near_duplicates import (
+    array_dhash,
+    duplicate_label_means,
+    hash_words,
+    near_duplicate_mask,
+)
 
 
 def _photos(n: int, seed: int) -> np.ndarray:
@@ -38,3 +43,33 @@ def test_empty_reference_marks_nothing() -> None:
 def test_wrong_shape_is_refused() -> None:
     with pytest.raises(ValueError, match="expected"):
         array_dhash(np.zeros((2, 8, 8), dtype=np.uint8))
+
+
+def test_hash_words_count_the_differing_bits() -> None:
+    bits = array_dhash(_photos(2, 4))
+    words = hash_words(bits)
+    assert words.dtype == np.uint64
+    assert int(np.bitwise_count(words[0] ^ words[1])) == int((bits[0] != bits[1]).sum())
+
+
+def test_separately_labelled_uploads_share_the_mean_of_their_labels() -> None:
+    photos = _photos(4, 5)
+    # Photo 0 uploaded twice more: once in its own group (an augmented copy), once in another
+    # group whose annotator did not mark part 1. Photo 3 has no label at all.
+    images = np.concatenate([photos, photos[:1], photos[:1]])
+    labels = np.array(
+        [[1, 1], [0, 1], [1, 0], [0, 0], [1, 1], [1, 0]],
+        dtype=np.float32,
+    )
+    known = np.array([True, True, True, False, True, True])
+    groups = ["a", "b", "c", "d", "a", "z"]
+    out = duplicate_label_means(images, labels, known, groups)
+    # Group a says (1, 1), group z says (1, 0): each upload counts once.
+    for i in (0, 4, 5):
+        assert out[i].tolist() == [1.0, 0.5]
+    assert out[1:4].tolist() == labels[1:4].tolist()
+
+
+def test_label_means_refuse_mismatched_lengths() -> None:
+    with pytest.raises(ValueError, match="same length"):
+        duplicate_label_means(_photos(2, 6), np.zeros((1, 2)), np.ones(2, bool), ["a", "b"])

@@ -173,3 +173,22 @@ def test_missing_weights_are_a_one_line_error_in_every_vision_command(tmp_path: 
         assert result.exit_code == 2, (args, result.output)
         assert "error: weights" in result.output and "missing" in result.output
         assert "Traceback" not in result.output
+
+
+def test_weight_average_is_what_training_ships_and_survives_a_resume(tmp_path: Path) -> None:
+    import torch
+
+    _many_photos(tmp_path / "data")
+    cfg = _tiny_config(tmp_path)
+    cfg.weight_average_decay = 0.9
+    cfg.average_duplicate_labels = True
+    train(cfg)
+    cfg.epochs = 2
+    path = train(cfg)
+    state = torch.load(cfg.out_dir / "last.pt", weights_only=True)
+    steps = state["weight_average"]["updates"]
+    assert steps > 0 and steps % 2 == 0  # both epochs' steps, the second after resuming
+    model, _meta, _extra = load_weights(path)
+    shipped = model.state_dict()["parts_head.weight"]
+    assert torch.allclose(shipped, state["weight_average"]["state"]["parts_head.weight"])
+    assert not torch.allclose(shipped, state["model"]["parts_head.weight"])
