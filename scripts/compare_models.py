@@ -1,20 +1,25 @@
-"""Does horizontal-flip test-time augmentation help the shipped damage model? (one-off)
+"""Compare damage models on the held-out calibration fold of train, then once on val.
 
-TTA here = the mean of the LOGITS of the photo and of its mirror image, every head (region maps
-flipped back). Post-processing of each variant is chosen with the shipped calibration code
-(`autoclaim.models.calibration.calibrate`) on the held-out calibration fold of train, never on
-val. The decision rests on the held-out fold:
-1. `calibrate`'s own in-sample holdout macro-F1 for both variants;
+A variant is NAME=SPEC, SPEC being `shipped` (the packaged weights, ONNX), `shipped+flip`
+(horizontal-flip test-time augmentation: the mean of the LOGITS of the photo and of its mirror,
+region maps flipped back) or the path of trained `.safetensors` weights (torch). The first
+variant is the baseline. Post-processing of each variant is chosen with the shipped calibration
+code (`autoclaim.models.calibration.calibrate`) on the held-out calibration fold of train, never
+on val. The decision rests on the held-out fold:
+1. `calibrate`'s own in-sample holdout macro-F1 for every variant;
 2. a cross-fitted score: the same bagged protocol chosen on 4 of 5 group folds of the held-out
    fold, applied to the fifth, decisions pooled (REPEATS fold partitions), macro-F1 and ECE;
-3. a paired group bootstrap of the TTA - plain macro-F1 difference on those decisions.
+3. a paired group bootstrap of each variant's macro-F1 minus the baseline's on those decisions.
 Val is then evaluated once per variant through `autoclaim.inference.evaluation.evaluate`.
 
-    PYTHONPATH=$PWD nice -n 10 .venv/bin/python scripts/ablate_flip_tta.py \
-        --data-root ../shared/datasets --work runs/tta
+    PYTHONPATH=$PWD nice -n 10 .venv/bin/python scripts/compare_models.py \
+        --data-root ../shared/datasets --work runs/compare \
+        --variant plain=shipped --variant tta=shipped+flip
 
-Logits are cached in WORK (about 5 min on 2 loaded cores for 384 held-out + 1,166 fit photos,
-each twice); the photo cache is built under WORK/cache on first use (~1 min).
+Logits are cached in WORK per variant name (about 5 min on 2 loaded cores for 384 held-out +
+1,166 fit photos, twice for flip); the photo cache is built under WORK/cache on first use
+(~1 min). A candidate must be trained with the same seed and folds as the shipped weights
+(`autoclaim train --seed 0`), so that its held-out fold is the same photos.
 """
 
 from __future__ import annotations
@@ -120,40 +125,75 @@ def scores(held: PhotoArrays, d: list[np.ndarray], rows: np.ndarray) -> dict[str
     return result
 
 
+def feature_stats(predictor: Predictor) -> dict[str, Any]:
+    """The out-of-distribution statistics a predictor was built with, to build another."""
+    return {
+        "feature_mean": predictor._feature_mean,
+        "feature_inv_std": predictor._feature_inv_std,
+    }
+
+
+def load_variant(spec: str) -> Predictor:
+    """`shipped`, `shipped+flip` or a weights path -> a predictor whose model answers arrays."""
+    if spec in ("shipped", "shipped+flip"):
+        shipped = Predictor.load(SHIPPED_WEIGHTS, backend="onnx")
+        if spec == "shipped":
+            return shipped
+        return Predictor(FlipTTA(shipped.model), shipped.meta, feature_stats(shipped))
+    path = Path(spec)
+    if not path.is_file():
+        raise SystemExit(f"variant {spec!r}: not 'shipped', 'shipped+flip' or a weights file")
+    return Predictor.load(path, backend="torch")
+
+
+def parse_variants(items: list[str]) -> dict[str, str]:
+    """NAME=SPEC options -> {name: spec}, in order; at least two, names unique."""
+    variants: dict[str, str] = {}
+    for item in items:
+        name, sep, spec = item.partition("=")
+        if not sep or not name or not spec or name in variants:
+            raise SystemExit(f"--variant {item!r}: expected a new NAME=SPEC")
+        variants[name] = spec
+    if len(variants) < 2:
+        raise SystemExit("give at least two --variant NAME=SPEC (the first is the baseline)")
+    return variants
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-root", type=Path, required=True)
-    parser.add_argument("--work", type=Path, default=Path("runs/tta"))
+    parser.add_argument("--work", type=Path, default=Path("runs/compare"))
     parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=SPEC")
     args = parser.parse_args()
+    variants = parse_variants(args.variant)
     args.work.mkdir(parents=True, exist_ok=True)
 
     cfg = TrainConfig(data_root=args.data_root, out_dir=args.work / "run")
     fit, held = fit_and_calibration_sets(cfg)
-    shipped = Predictor.load(SHIPPED_WEIGHTS, backend="onnx")
-    base = shipped.meta
+    predictors = {name: load_variant(spec) for name, spec in variants.items()}
+    baseline = next(iter(variants))
     fit_some = subset(fit, list(range(0, len(fit.images), 3)))  # as calibrate_and_save does
-    models = {"plain": shipped.model, "tta": FlipTTA(shipped.model)}
     outs = {
-        n: cached(args.work / f"held_{n}.npz", lambda m=m: raw_outputs(m, held, base))
-        for n, m in models.items()
+        n: cached(args.work / f"held_{n}.npz", lambda p=p: raw_outputs(p.model, held, p.meta))
+        for n, p in predictors.items()
     }
     fit_features = {
-        n: cached(args.work / f"fit_{n}.npz", lambda m=m: raw_outputs(m, fit_some, base))[
+        n: cached(args.work / f"fit_{n}.npz", lambda p=p: raw_outputs(p.model, fit_some, p.meta))[
             "features"
         ]
-        for n, m in models.items()
+        for n, p in predictors.items()
     }
 
-    def fresh() -> ModelMetadata:
-        meta = copy.deepcopy(base)
+    def fresh(name: str) -> ModelMetadata:
+        meta = copy.deepcopy(predictors[name].meta)
         meta.metrics = {}
         return meta
 
     report: dict[str, Any] = {}
     chosen: dict[str, ModelMetadata] = {}
     for name, out in outs.items():
-        chosen[name] = fresh()
+        chosen[name] = fresh(name)
         calibrate(chosen[name], out, held, fit_features[name])
         report[name] = {
             "temperature": chosen[name].temperature,
@@ -173,7 +213,7 @@ def main() -> None:
             pooled[rep, name] = [np.zeros(s, t) for s, t in zip(shapes, kinds, strict=True)]
             for k in range(5):
                 train, test = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-                meta = fresh()
+                meta = fresh(name)
                 part = {h: v[train] for h, v in out.items()}
                 calibrate(meta, part, subset(held, train.tolist()), fit_features[name])
                 for target, value in zip(
@@ -187,28 +227,28 @@ def main() -> None:
             h: [round(float(np.mean([r[h][i] for r in runs])), 4) for i in (0, 1)] for h in runs[0]
         }
 
-    diffs: dict[str, list[float]] = {h: [] for h in ("parts", "damage_types", "severity")}
-    for rep in range(args.repeats):
-        for rows in group_bootstrap(held.groups, rounds=500, seed=7 + rep):
-            a = scores(held, pooled[rep, "plain"], rows)
-            b = scores(held, pooled[rep, "tta"], rows)
-            for h in diffs:
-                diffs[h].append(b[h][0] - a[h][0])
-    report["tta_minus_plain_f1"] = {
-        h: {
-            "mean": round(float(np.mean(d)), 4),
-            "ci95": [round(float(np.percentile(d, q)), 4) for q in (2.5, 97.5)],
-            "p_tta_better": round(float(np.mean(np.asarray(d) > 0)), 3),
+    for name in list(outs)[1:]:
+        diffs: dict[str, list[float]] = {h: [] for h in ("parts", "damage_types", "severity")}
+        for rep in range(args.repeats):
+            for rows in group_bootstrap(held.groups, rounds=500, seed=7 + rep):
+                a = scores(held, pooled[rep, baseline], rows)
+                b = scores(held, pooled[rep, name], rows)
+                for h in diffs:
+                    diffs[h].append(b[h][0] - a[h][0])
+        report[f"{name}_minus_{baseline}_f1"] = {
+            h: {
+                "mean": round(float(np.mean(d)), 4),
+                "ci95": [round(float(np.percentile(d, q)), 4) for q in (2.5, 97.5)],
+                "p_better": round(float(np.mean(np.asarray(d) > 0)), 3),
+            }
+            for h, d in diffs.items()
         }
-        for h, d in diffs.items()
-    }
 
     from autoclaim.inference.evaluation import evaluate
 
-    extra = {"feature_mean": shipped._feature_mean, "feature_inv_std": shipped._feature_inv_std}
-    for name, model in models.items():
-        predictor = Predictor(model, chosen[name], extra)
-        report[name]["val_headline"] = evaluate(predictor, args.data_root, "val")["headline"]
+    for name, predictor in predictors.items():
+        chosen_predictor = Predictor(predictor.model, chosen[name], feature_stats(predictor))
+        report[name]["val_headline"] = evaluate(chosen_predictor, args.data_root, "val")["headline"]
     for name in outs:
         report[name].pop("crossfit")
     (args.work / "report.json").write_text(json.dumps(report, indent=1) + "\n")
