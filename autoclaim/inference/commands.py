@@ -49,6 +49,9 @@ def register(app: typer.Typer) -> None:
         average_duplicate_labels: bool = typer.Option(
             False, help="Average parts labels over separately labelled copies of a photo."
         ),
+        mixup: float | None = typer.Option(
+            None, min=0.01, help="Blend photos of one set, weights from Beta(MIXUP, MIXUP)."
+        ),
     ) -> None:
         """Train the damage model; resumes from OUT_DIR/last.pt when present."""
         from autoclaim.models.training import TrainConfig
@@ -69,6 +72,7 @@ def register(app: typer.Typer) -> None:
             limit=limit,
             weight_average_decay=weight_average,
             average_duplicate_labels=average_duplicate_labels,
+            mixup_alpha=mixup,
         )
         typer.echo(str(run_training(cfg)))
 

@@ -25,6 +25,7 @@ from autoclaim.data.splits import holdout_split
 from autoclaim.data.taxonomy import DAMAGE_TYPES, PARTS
 from autoclaim.inference.preprocess import to_tensor
 from autoclaim.models.calibration import calibrate
+from autoclaim.models.mixup import mixup_weight, same_set_partners
 from autoclaim.models.registry import build_model
 from autoclaim.models.weight_average import WeightAverage
 from autoclaim.models.weights import ModelMetadata, load_weights, save_weights
@@ -58,6 +59,8 @@ class TrainConfig:
     weight_average_decay: float | None = None
     # Parts targets averaged over re-uploads of the same photo that were labelled separately.
     average_duplicate_labels: bool = False
+    # Blend photos of the same set with weights from Beta(alpha, alpha); None: off.
+    mixup_alpha: float | None = None
     threads: int = 2
     pretrained: bool = True
     limit: int | None = None  # use only the first N photos (smoke tests)
@@ -359,8 +362,18 @@ def train(cfg: TrainConfig) -> Path:
                 batch["severity_weight"] = (
                     batch["severity_weight"] * severity_class_weights[batch["severity"]]
                 )
-                out = model(x)
-                parts = losses(out, batch, pos_weights, cfg)
+                if cfg.mixup_alpha:
+                    partners = same_set_partners(batch["parts_known"], generator)
+                    lam = mixup_weight(cfg.mixup_alpha, generator)
+                    out = model(lam * x + (1.0 - lam) * x[partners])
+                    own = losses(out, batch, pos_weights, cfg)
+                    other = losses(
+                        out, {k: v[partners] for k, v in batch.items()}, pos_weights, cfg
+                    )
+                    parts = {k: lam * own[k] + (1.0 - lam) * other[k] for k in own}
+                else:
+                    out = model(x)
+                    parts = losses(out, batch, pos_weights, cfg)
                 loss = sum(parts.values(), torch.zeros(()))
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()  # type: ignore[no-untyped-call]

@@ -192,3 +192,19 @@ def test_weight_average_is_what_training_ships_and_survives_a_resume(tmp_path: P
     shipped = model.state_dict()["parts_head.weight"]
     assert torch.allclose(shipped, state["weight_average"]["state"]["parts_head.weight"])
     assert not torch.allclose(shipped, state["model"]["parts_head.weight"])
+
+
+def test_mixup_training_writes_weights_that_differ_from_plain_training(tmp_path: Path) -> None:
+    import torch
+
+    _many_photos(tmp_path / "data")
+    plain_cfg = _tiny_config(tmp_path)
+    plain, _, _ = load_weights(train(plain_cfg))
+    mixed_cfg = _tiny_config(tmp_path)
+    mixed_cfg.out_dir = tmp_path / "runs" / "mixup"
+    mixed_cfg.mixup_alpha = 0.4
+    mixed, meta, _ = load_weights(train(mixed_cfg))
+    assert meta.provenance["train_config"]["mixup_alpha"] == "0.4"
+    assert not torch.allclose(
+        plain.state_dict()["parts_head.weight"], mixed.state_dict()["parts_head.weight"]
+    )
