@@ -2,10 +2,12 @@
 
 A variant is NAME=SPEC, SPEC being `shipped` (the packaged weights, ONNX), `shipped+flip`
 (horizontal-flip test-time augmentation: the mean of the LOGITS of the photo and of its mirror,
-region maps flipped back) or the path of trained `.safetensors` weights (torch). The first
-variant is the baseline. Post-processing of each variant is chosen with the shipped calibration
-code (`autoclaim.models.calibration.calibrate`) on the held-out calibration fold of train, never
-on val. The decision rests on the held-out fold:
+region maps flipped back), the path of trained `.safetensors` weights (torch), or several of
+these joined by commas (an ensemble: the mean of the members' logits; pooled features, and so
+the out-of-distribution check, come from the first member). The first variant is the
+baseline. Post-processing of each variant is chosen with the shipped calibration code
+(`autoclaim.models.calibration.calibrate`) on the held-out calibration fold of train, never on
+val. The decision rests on the held-out fold:
 1. `calibrate`'s own in-sample holdout macro-F1 for every variant;
 2. a cross-fitted score: the same bagged protocol chosen on 4 of 5 group folds of the held-out
    fold, applied to the fifth, decisions pooled (REPEATS fold partitions), macro-F1 and ECE;
@@ -14,7 +16,8 @@ Val is then evaluated once per variant through `autoclaim.inference.evaluation.e
 
     PYTHONPATH=$PWD nice -n 10 .venv/bin/python scripts/compare_models.py \
         --data-root ../shared/datasets --work runs/compare \
-        --variant plain=shipped --variant tta=shipped+flip
+        --variant plain=shipped --variant tta=shipped+flip \
+        --variant pair=shipped,runs/v5/run/final.safetensors
 
 Logits are cached in WORK per variant name (about 5 min on 2 loaded cores for 384 held-out +
 1,166 fit photos, twice for flip); the photo cache is built under WORK/cache on first use
@@ -68,6 +71,21 @@ class FlipTTA(ArrayModel):
         mirror = self.inner(np.ascontiguousarray(pixels[..., ::-1]))  # NCHW: flip the width
         mirror["regions"] = mirror["regions"][..., ::-1]  # back onto the photo
         return {k: (plain[k] + mirror[k]) / 2 for k in plain}
+
+
+class LogitMean(ArrayModel):
+    """An ensemble: the mean of its members' outputs, features taken from the first member."""
+
+    name = "logit-mean"
+
+    def __init__(self, members: list[ArrayModel]) -> None:
+        self.members = members
+
+    def __call__(self, pixels: np.ndarray) -> dict[str, np.ndarray]:
+        outs = [member(pixels) for member in self.members]
+        mean = {k: np.mean([out[k] for out in outs], axis=0) for k in outs[0]}
+        mean["features"] = outs[0]["features"]  # the first member's OOD statistics apply to these
+        return mean
 
 
 def raw_outputs(model: ArrayModel, arrays: PhotoArrays, meta: ModelMetadata) -> Outputs:
@@ -134,7 +152,13 @@ def feature_stats(predictor: Predictor) -> dict[str, Any]:
 
 
 def load_variant(spec: str) -> Predictor:
-    """`shipped`, `shipped+flip` or a weights path -> a predictor whose model answers arrays."""
+    """`shipped`, `shipped+flip`, a weights path or a comma-joined ensemble of these -> a
+    predictor whose model answers arrays (post-processing and OOD statistics of the first)."""
+    if "," in spec:
+        members = [load_variant(member) for member in spec.split(",")]
+        first = members[0]
+        ensemble = LogitMean([member.model for member in members])
+        return Predictor(ensemble, first.meta, feature_stats(first))
     if spec in ("shipped", "shipped+flip"):
         shipped = Predictor.load(SHIPPED_WEIGHTS, backend="onnx")
         if spec == "shipped":
@@ -142,7 +166,9 @@ def load_variant(spec: str) -> Predictor:
         return Predictor(FlipTTA(shipped.model), shipped.meta, feature_stats(shipped))
     path = Path(spec)
     if not path.is_file():
-        raise SystemExit(f"variant {spec!r}: not 'shipped', 'shipped+flip' or a weights file")
+        raise SystemExit(
+            f"variant {spec!r}: not 'shipped', 'shipped+flip', a weights file or a comma list"
+        )
     return Predictor.load(path, backend="torch")
 
 

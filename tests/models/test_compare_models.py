@@ -51,3 +51,31 @@ def test_flip_variant_averages_the_photo_and_its_mirror(compare: ModuleType) -> 
     out = compare.FlipTTA(Probe())(pixels)
     assert out["parts"].tolist() == [[0.5]]  # 1 for the photo, 0 for its mirror
     assert np.array_equal(out["regions"], pixels)  # maps flipped back onto the photo
+
+
+def test_ensemble_averages_logits_and_keeps_the_first_members_features(
+    compare: ModuleType,
+) -> None:
+    import numpy as np
+
+    class Constant:
+        name = "constant"
+
+        def __init__(self, value: float) -> None:
+            self.value = value
+
+        def __call__(self, pixels: np.ndarray) -> dict[str, np.ndarray]:
+            batch = len(pixels)
+            return {
+                "parts": np.full((batch, 7), self.value),
+                "features": np.full((batch, 4), self.value),
+            }
+
+    out = compare.LogitMean([Constant(1.0), Constant(3.0)])(np.zeros((2, 3, 4, 4)))
+    assert out["parts"].shape == (2, 7) and np.all(out["parts"] == 2.0)
+    assert np.all(out["features"] == 1.0)  # the first member's, matching its OOD statistics
+
+
+def test_an_ensemble_member_that_is_missing_is_named(compare: ModuleType, tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match=r"gone\.safetensors"):
+        compare.load_variant(f"shipped,{tmp_path / 'gone.safetensors'}")
