@@ -61,6 +61,7 @@ def _register_area_commands() -> None:
     registrars: list[str] = [
         "autoclaim.inference.commands",  # (assess, train, evaluate)
         "autoclaim.ocr.commands",  # (ocr)
+        "autoclaim.ocr.extraction.commands",  # (train-extractor)
         "autoclaim.estimate.commands",  # (price-book)
         "autoclaim.claims.commands",  # (keys create, db upgrade)
     ]

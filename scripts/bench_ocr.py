@@ -33,7 +33,6 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,8 +41,13 @@ sys.path.insert(0, str(REPO))
 from autoclaim.machine_speed import reference_cpu_seconds  # noqa: E402
 from autoclaim.ocr.engines import OcrLine, merge_spacing  # noqa: E402
 from autoclaim.ocr.errors import OcrEngineError  # noqa: E402
+from autoclaim.ocr.extraction.scoring import (  # noqa: E402
+    SROIE_FIELDS,
+    f1_score,
+    loose_match,
+    sroie_match,
+)
 from autoclaim.ocr.loading import load_document  # noqa: E402
-from autoclaim.ocr.parsers.receipt import parse_date  # noqa: E402
 from autoclaim.ocr.reader import (  # noqa: E402
     DocumentReader,
     PageText,
@@ -54,7 +58,6 @@ from autoclaim.ocr.reader import (  # noqa: E402
 from autoclaim.ocr.types import DocType  # noqa: E402
 
 ENGINES = ("tesseract", "rapidocr", "combined")
-SROIE_FIELDS = {"company": "seller", "date": "date", "address": "address", "total": "total"}
 
 
 @dataclass
@@ -149,48 +152,6 @@ def lines_for(readings: Readings, engine: str, english: bool = True) -> list[Ocr
     if not english:
         return readings.rapid
     return merge_spacing(readings.rapid, [w for ln in readings.tesseract for w in ln.words])
-
-
-def _norm_text(text: str) -> str:
-    return " ".join(text.upper().split())
-
-
-def _amount(text: str) -> Decimal | None:
-    cleaned = "".join(c for c in text if c.isdigit() or c in ".-")
-    try:
-        return Decimal(cleaned) if cleaned else None
-    except InvalidOperation:
-        return None
-
-
-def sroie_match(key: str, truth: str, predicted: str | None) -> bool:
-    if not predicted:
-        return False
-    if key == "date":
-        found = parse_date(truth)
-        return found is not None and found[1].isoformat() == predicted
-    if key == "total":
-        return _amount(truth) is not None and _amount(truth) == _amount(predicted)
-    return _norm_text(truth) == _norm_text(predicted)
-
-
-def loose_match(key: str, truth: str, predicted: str | None) -> bool:
-    """`sroie_match` with company and address compared on letters and digits only: a
-    diagnostic beside the headline F1, since the SROIE keys write spaces and punctuation
-    inconsistently (`NO. 1` and `NO.1` for receipts of one shop)."""
-    if key not in ("company", "address"):
-        return sroie_match(key, truth, predicted)
-    return bool(predicted) and _letters_digits(truth) == _letters_digits(predicted or "")
-
-
-def _letters_digits(text: str) -> str:
-    return "".join(c for c in text.upper() if c.isalnum())
-
-
-def f1_score(correct: int, predicted: int, expected: int) -> tuple[float, float, float]:
-    """Precision, recall and F1 of `correct` fields among `predicted` and `expected` ones."""
-    precision, recall = correct / max(1, predicted), correct / max(1, expected)
-    return precision, recall, 2 * precision * recall / max(1e-9, precision + recall)
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -34,6 +34,7 @@ from autoclaim.ocr.engines import (
     merge_spacing,
     rapidocr_model_files,
 )
+from autoclaim.ocr.extraction.model import shipped_extractor
 from autoclaim.ocr.loading import load_document
 from autoclaim.ocr.parsers.chinese import (
     ParsedFields,
@@ -304,8 +305,8 @@ def _stacked(pages: list[PageText]) -> list[list[OcrLine]]:
 def parse_lines(doc_type: DocType, lines: list[OcrLine]) -> ParsedFields:
     """The parser for the document type; every canonical field is present in the result."""
     if doc_type == "receipt":
-        receipt = parse_receipt(lines)
-        parsed = ParsedFields(receipt.fields, receipt.line_items, receipt.checks)
+        # The learned extractor picks the fields; the rules still normalise and check them.
+        parsed = ParsedFields(*shipped_extractor().read(lines))
     elif doc_type == "vehicle_licence":
         parsed = parse_vehicle_licence(lines)
     elif doc_type == "driver_licence":

@@ -76,6 +76,9 @@ class FieldReading:
     confidence: float  # 0..1, lowered by failing checks
     status: FieldStatus
     reasons: list[str] = field(default_factory=list)  # why invalid / low confidence
+    # How the value was chosen: the learned extractor names its pick among the candidates
+    # and the features that weighed most; empty for fields the rules read.
+    explanation: list[str] = field(default_factory=list)
 
     @classmethod
     def missing(cls, name: str, reason: str = "not found on the page") -> FieldReading:

@@ -32,7 +32,7 @@ MONTHS = {
         ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
     )
 }
-_DATE_PATTERNS = [
+DATE_PATTERNS = [
     # 25/12/2018, 29-12-2017, 25.12.2018, 25/12/18
     re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/-])"),
     # the same run into the time without a space: 25/12/20188:13:39, 09/02/1711:12
@@ -126,16 +126,16 @@ class ReceiptParse:
 
 def parse_date(text: str) -> tuple[str, date] | None:
     """The first plausible date in the text: (text as printed, the date)."""
-    for pattern in _DATE_PATTERNS:
+    for pattern in DATE_PATTERNS:
         for match in pattern.finditer(text):
             raw = match.group(0).strip()
-            parsed = _to_date(match)
+            parsed = to_date(match)
             if parsed is not None:
                 return raw, parsed
     return None
 
 
-def _to_date(match: re.Match[str]) -> date | None:
+def to_date(match: re.Match[str]) -> date | None:
     groups = match.groups()
     try:
         if len(groups) == 3:  # day, month name, year
@@ -171,7 +171,7 @@ def amounts_in(text: str) -> list[tuple[str, Decimal]]:
 FULL_WIDTH = str.maketrans("：，（）；．、！", ":,();.,!")
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     """Full-width punctuation made ASCII, whitespace collapsed, a space before a full stop
     dropped. A space before a comma is kept: the combined engine's spaces are the gaps
     Tesseract saw on the page, and receipts print `INDAH X ,U13/X` as written (dropping it
@@ -269,7 +269,7 @@ def _field(
     )
 
 
-def _is_company_line(text: str) -> bool:
+def is_company_line(text: str) -> bool:
     return bool(COMPANY_WORDS.search(text)) and not NOT_COMPANY.search(text)
 
 
@@ -277,7 +277,7 @@ def find_seller(lines: list[OcrLine]) -> int | None:
     """Index of the seller line among the top lines."""
     top = [i for i, ln in enumerate(lines[:12]) if sum(c.isalpha() for c in ln.text) >= 3]
     for i in top[:6]:
-        if _is_company_line(lines[i].text) and not ADDRESS_STOP.search(lines[i].text):
+        if is_company_line(lines[i].text) and not ADDRESS_STOP.search(lines[i].text):
             return i
     for i in top:
         text = lines[i].text
@@ -336,7 +336,7 @@ def _first_name_line(above: OcrLine, name: list[OcrLine]) -> bool:
     initials = "".join(w[0] for w in words)
     return (
         bool((set(words) & name_words) or initials in name_words)
-        and _is_company_line(" ".join(ln.text for ln in name))
+        and is_company_line(" ".join(ln.text for ln in name))
         and len(words) >= 2
         and text.isupper()
         and all(re.fullmatch(r"[A-Z&'.-]+", w) for w in words)
@@ -367,8 +367,8 @@ def find_address(lines: list[OcrLine], seller: int | None) -> list[OcrLine]:
         if not block and parse_date(text) and not ADDRESS_START.search(_without_date(text)):
             continue  # the date printed under the name, before the address
         stop = ADDRESS_STOP.search(text)
-        if stop and block and _address_tail(text[: stop.start()]):
-            block.append(replace(ln, text=_address_tail(text[: stop.start()])))
+        if stop and block and address_tail(text[: stop.start()]):
+            block.append(replace(ln, text=address_tail(text[: stop.start()])))
             break  # the address runs into the phone number on the same line
         if stop or parse_date(text) or PHONE.match(text):
             break
@@ -422,7 +422,7 @@ STATE_AT_END = re.compile(rf"\b{STATE_NAMES}[\s,.A-Z]*$", re.IGNORECASE)
 STATE_THEN_COMMA = re.compile(rf"\b{STATE_NAMES},$", re.IGNORECASE)
 
 
-def _full_stop_after_state(address: str) -> str:
+def full_stop_after_state(address: str) -> str:
     """An address that ends with its state and a comma ends with a full stop: receipts end
     the address with `.` or nothing, and the faint dot is easily read as `,`."""
     return address[:-1] + "." if STATE_THEN_COMMA.search(address) else address
@@ -453,14 +453,14 @@ def _without_date(text: str) -> str:
     return re.sub(r"\d{1,2}\s?:\s?\d{2}(\s?:\s?\d{2})?(\s?[AP]\.?M\.?)?", " ", text, flags=re.I)
 
 
-def _address_tail(text: str) -> str:
+def address_tail(text: str) -> str:
     """Text before a stop word on an address line, without the separators and the label
     word (COMPANY REG NO) before it; empty when it is only a bracket or a few stray
     characters. A comma after the state name stays (Johor, Tel No.): it is the address's
     full stop, read as a comma."""
     text = re.sub(r"(\b(COMPANY|CO|BUSINESS|GST|SST)\b\.?\s*)+$", "", text.strip(), flags=re.I)
     text = text.rstrip(" ;:/|-(")
-    if not STATE_THEN_COMMA.search(text):  # a state's comma is kept: `_full_stop_after_state`
+    if not STATE_THEN_COMMA.search(text):  # a state's comma is kept: `full_stop_after_state`
         text = text.rstrip(" ,;:/|-(")
     return text if sum(c.isalnum() for c in text) >= 3 else ""
 
@@ -473,7 +473,7 @@ def find_date(lines: list[OcrLine]) -> tuple[str, date, OcrLine] | None:
     if not candidates:
         candidates = _dates_in(lines, lambda ln: " ".join(w.text for w in ln.words))
     if not candidates:
-        candidates = _dates_in(lines, _lone_date)
+        candidates = _dates_in(lines, lone_date)
     if not candidates:
         return None
     _, _, (raw, parsed), line = max(candidates, key=lambda c: (c[0], c[1]))
@@ -483,7 +483,7 @@ def find_date(lines: list[OcrLine]) -> tuple[str, date, OcrLine] | None:
 LONE_DATE = re.compile(r"^\W*(\d{1,2})[\s/.-](\d{1,2})[\s/.-](\d{4}|\d{2})\W*$")
 
 
-def _lone_date(line: OcrLine) -> str:
+def lone_date(line: OcrLine) -> str:
     """A line that holds nothing but a day, month and year, a separator read as a space
     (05 02-18), rewritten with dashes; any other line as nothing. The last resort of
     `find_date`, so a line of three numbers is only a date when no line holds one."""
@@ -551,8 +551,8 @@ def find_total(lines: list[OcrLine]) -> tuple[str, Decimal, list[OcrLine], list[
                 else:
                     empty.append((weight, i))
                 break
-    paid_at, paid = _labelled_amount(lines, PAID)
-    change = _labelled_amount(lines, CHANGE)[1]
+    paid_at, paid = labelled_amount(lines, PAID)
+    change = labelled_amount(lines, CHANGE)[1]
     reasons: list[str] = []
     # What was paid less the change (all of it when no change is printed) is the total: the
     # labelled amount equal to it wins (after rounding; the amount before rounding or the
@@ -690,7 +690,7 @@ def _supported_nearby(
     return None
 
 
-def _labelled_amount(lines: list[OcrLine], label: re.Pattern[str]) -> tuple[int, Decimal | None]:
+def labelled_amount(lines: list[OcrLine], label: re.Pattern[str]) -> tuple[int, Decimal | None]:
     """The first line with `label` and an amount on its row (not CASHIER), and that amount;
     (len(lines), None) when there is none. A title such as CASH BILL has no amount, so it
     is neither the payment nor where the payment is printed."""
@@ -721,7 +721,7 @@ def line_items(lines: list[OcrLine]) -> list[LineItem]:
             )
             items.append(
                 LineItem(
-                    description=_clean(row[0].text),
+                    description=clean_text(row[0].text),
                     quantity=qty_match.group(1) if qty_match else None,
                     unit_price=f"{amounts[0][1]:.2f}" if len(amounts) > 1 else None,
                     amount=f"{amounts[-1][1]:.2f}",
@@ -730,13 +730,34 @@ def line_items(lines: list[OcrLine]) -> list[LineItem]:
     return items
 
 
-def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
-    """Seller, date, address and total of an English receipt, each with its box and checks."""
-    lines = [
-        replace(ln, text=_clean(ln.text))
+def ordered_lines(lines: list[OcrLine]) -> list[OcrLine]:
+    """Non-empty lines in reading order (rows top to bottom, each left to right), their text
+    cleaned (`clean_text`): what every receipt rule and the learned extractor read."""
+    return [
+        replace(ln, text=clean_text(ln.text))
         for row in rows([ln for ln in lines if ln.text.strip()])
         for ln in row
     ]
+
+
+def seller_value(raw: str) -> str:
+    """The seller's name as reported, from the text of its lines: registration numbers
+    dropped, the company suffix tidied, O/0 misreads fixed."""
+    text = tidy_company(TRAILING_REG_NO.sub("", raw).strip() or raw)
+    return fix_confusables(text.upper())
+
+
+def address_value(raw: str) -> str:
+    """The address as reported, from the text of its lines: place-name misreads and word
+    breaks fixed, a doubled hyphen made one, a final comma after the state a full stop."""
+    cleaned = correct_place_words(fix_word_breaks(fix_confusables(raw.upper())))
+    cleaned = re.sub(r"(?<=\w)-{2,}(?=\w)", "-", cleaned)  # 4--20: one hyphen read twice
+    return full_stop_after_state(cleaned)
+
+
+def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
+    """Seller, date, address and total of an English receipt, each with its box and checks."""
+    lines = ordered_lines(lines)
     fields: dict[str, FieldReading] = {}
     checks: list[CheckResult] = []
 
@@ -745,18 +766,14 @@ def parse_receipt(lines: list[OcrLine]) -> ReceiptParse:
         fields["seller"] = FieldReading.missing("seller")
     else:
         used = seller_lines(lines, seller_i)
-        raw = " ".join(_clean(ln.text) for ln in used)
-        text = tidy_company(TRAILING_REG_NO.sub("", raw).strip() or raw)
-        fields["seller"] = _field("seller", fix_confusables(text.upper()), raw, used)
+        raw = " ".join(clean_text(ln.text) for ln in used)
+        fields["seller"] = _field("seller", seller_value(raw), raw, used)
 
     address = find_address(lines, seller_i)
     if address:
-        raw = " ".join(_clean(ln.text) for ln in address)
+        raw = " ".join(clean_text(ln.text) for ln in address)
         raw = re.sub(r"^\(?[A-Z]{0,4}\d{4,}[-\s]*[A-Z]{0,4}\)\s*", "", raw)
-        cleaned = correct_place_words(fix_word_breaks(fix_confusables(raw.upper())))
-        cleaned = re.sub(r"(?<=\w)-{2,}(?=\w)", "-", cleaned)  # 4--20: one hyphen read twice
-        cleaned = _full_stop_after_state(cleaned)
-        fields["address"] = _field("address", cleaned, raw, address)
+        fields["address"] = _field("address", address_value(raw), raw, address)
     else:
         fields["address"] = FieldReading.missing("address")
 
