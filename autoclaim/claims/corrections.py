@@ -42,7 +42,7 @@ def _id_number(value: str) -> tuple[str, str | None]:
 
 def _tax_id(value: str) -> tuple[str, str | None]:
     code = norm.normalise_uscc(value)
-    return code, None if val.uscc_ok(code) else f"tax id {code!r} fails the GB 32100 check"
+    return code, val.taxpayer_id_problem(code)
 
 
 def _date(value: str) -> tuple[str, str | None]:

@@ -207,6 +207,30 @@ def org_code_check_char(body: str) -> str:
     return {10: "X", 11: "0"}.get(remainder, str(remainder))
 
 
+def taxpayer_id_problem(code: str) -> str | None:
+    """Why a 纳税人识别号 is not valid, or None. Three forms are in use: the 18-character
+    unified social credit code (GB 32100, its check character), the older 15-character
+    tax registration number (a six-digit region code and the nine-character organisation
+    code, GB 11714, whose check character is checked), and the 20-character number of an
+    individual (an 18-character ID number, GB 11643, and two more digits). A 15-digit number
+    is not a credit code and is not judged as one."""
+    if len(code) == 18:
+        return None if uscc_ok(code) else f"tax id {code!r} fails the GB 32100 check character"
+    if len(code) == 15:
+        if not code[:6].isdigit():
+            return f"15-character tax id {code!r} must start with a six-digit region code"
+        try:
+            ok = code[14] == org_code_check_char(code[6:14])
+        except InvalidValueError:
+            ok = False
+        return None if ok else f"15-character tax id {code!r} fails the GB 11714 check character"
+    if len(code) == 20:
+        head = code[:18]
+        ok = head[:17].isdigit() and code[18:].isdigit() and head[17] == id_check_char(head)
+        return None if ok else f"20-character tax id {code!r} does not hold a valid ID number"
+    return f"tax id {code!r} has {len(code)} characters; 15, 18 or 20 are issued"
+
+
 def uscc_org_code_ok(code: str) -> bool:
     """Whether positions 9-17 of a credit code form a valid GB 11714 organisation code."""
     if len(code) != 18:

@@ -446,3 +446,23 @@ def test_id_number_born_in_the_future() -> None:
     assert v.id_number_ok(future)
     assert not v.id_number_ok(future, on=date(2025, 1, 1))
     assert v.id_number_ok("11010519491231002X", on=date(2025, 1, 1))
+
+
+def test_taxpayer_ids_of_every_issued_form_are_checked() -> None:
+    from autoclaim.ocr.validators import (
+        id_check_char,
+        org_code_check_char,
+        taxpayer_id_problem,
+        uscc_check_char,
+    )
+
+    uscc = "91110000100000000" + uscc_check_char("91110000100000000")
+    assert taxpayer_id_problem(uscc) is None
+    old = "110105" + "10000000" + org_code_check_char("10000000")  # 15 characters
+    assert taxpayer_id_problem(old) is None  # not a credit code, and not invalid for that
+    wrong_check = old[:14] + ("1" if old[14] != "1" else "2")
+    assert "GB 11714" in (taxpayer_id_problem(wrong_check) or "")
+    person = "11010519850314123" + id_check_char("11010519850314123") + "01"
+    assert taxpayer_id_problem(person) is None
+    assert "ID number" in (taxpayer_id_problem(person[:17] + "0" + "01") or "x")
+    assert "16 characters" in (taxpayer_id_problem("1" * 16) or "")

@@ -96,7 +96,7 @@ def _id_problem(number: str) -> str | None:
 
 
 def _uscc_problem(code: str) -> str | None:
-    return None if val.uscc_ok(code) else f"tax id {code!r} fails the GB 32100 check character"
+    return val.taxpayer_id_problem(code)
 
 
 def _date_problem(value: str) -> str | None:
