@@ -62,6 +62,16 @@ def below(label: OcrLine, lines: Sequence[OcrLine], max_rows: float = 2.5) -> li
     return sorted(found, key=lambda ln: ln.box[1])
 
 
+def within(inner: Box, outer: Box) -> bool:
+    """Box `inner` lies wholly inside box `outer`."""
+    return (
+        inner[0] >= outer[0]
+        and inner[1] >= outer[1]
+        and inner[2] <= outer[2]
+        and inner[3] <= outer[3]
+    )
+
+
 def union_box(boxes: Sequence[Box]) -> Box | None:
     if not boxes:
         return None

@@ -23,7 +23,6 @@ from PIL import Image
 from autoclaim.ocr import preprocess
 from autoclaim.ocr.classify import classify_text, printed_in_latin
 from autoclaim.ocr.engines import (
-    Box,
     DetectedLines,
     Language,
     OcrLine,
@@ -35,6 +34,7 @@ from autoclaim.ocr.engines import (
     rapidocr_model_files,
 )
 from autoclaim.ocr.extraction.model import shipped_extractor
+from autoclaim.ocr.layout import within
 from autoclaim.ocr.loading import load_document
 from autoclaim.ocr.parsers.chinese import (
     ParsedFields,
@@ -237,7 +237,7 @@ class DocumentReader:
         box = parse_receipt(page.lines).fields["address"].box
         if box is None:
             return page
-        inside = [i for i, ln in enumerate(page.lines) if _within(ln.box, box)]
+        inside = [i for i, ln in enumerate(page.lines) if within(ln.box, box)]
         reread = self.rapid.reread_punctuation(page.image, [page.lines[i] for i in inside])
         lines = list(page.lines)
         for i, line in zip(inside, reread, strict=True):
@@ -267,16 +267,6 @@ def _joined(found: DetectedLines, top: list[OcrLine], rest: OcrPage) -> OcrPage:
 def document_language(doc_type: DocType) -> Language:
     """The language a document type is printed in."""
     return "eng" if doc_type in ("receipt", "unknown") else "chi_sim"
-
-
-def _within(inner: Box, outer: Box) -> bool:
-    """Box `inner` lies wholly inside box `outer`."""
-    return (
-        inner[0] >= outer[0]
-        and inner[1] >= outer[1]
-        and inner[2] <= outer[2]
-        and inner[3] <= outer[3]
-    )
 
 
 def _models_used(engine: str, language: Language) -> tuple[str, ...]:

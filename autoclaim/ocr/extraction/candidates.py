@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from autoclaim.ocr.engines import OcrLine
-from autoclaim.ocr.layout import same_row
+from autoclaim.ocr.layout import same_row, within
 from autoclaim.ocr.parsers import receipt as rules
 from autoclaim.ocr.types import FieldReading
 
@@ -87,10 +87,7 @@ def build_page(lines: list[OcrLine]) -> Page:
 
 
 def _inside(line: OcrLine, reading: FieldReading) -> bool:
-    if reading.box is None:
-        return False
-    x0, y0, x1, y1 = reading.box
-    return line.box[0] >= x0 and line.box[1] >= y0 and line.box[2] <= x1 and line.box[3] <= y1
+    return reading.box is not None and within(line.box, reading.box)
 
 
 def candidates(page: Page, field: str) -> list[Candidate]:
@@ -452,11 +449,11 @@ def total_candidates(page: Page) -> list[Candidate]:
     if rule.value and not any(
         c.value == rule.value for c in out.values()
     ):  # computed by the rules (cash - change, rounding)
+        # No printed amount backs it: only its position and the rules speak for it (features
+        # not given score 0).
         i = min(page.rule_lines["total"], default=len(page.lines) - 1)
-        features = dict.fromkeys(next(iter(out.values())).features, 0.0) if out else {}
-        features.update({"rule_agrees": 1.0, "computed": 1.0, **_position(page, i, i)})
-        if out:
-            _keep(out, Candidate(rule.value, rule.raw, (i,), features))
+        features = {"rule_agrees": 1.0, "computed": 1.0, **_position(page, i, i)}
+        _keep(out, Candidate(rule.value, rule.raw, (i,), features))
     return list(out.values())
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -141,8 +142,6 @@ class ReceiptExtractor:
 def receipt_checks(page: Page, fields: dict[str, FieldReading]) -> list[CheckResult]:
     """The rules' checks that still speak of the chosen values, the line items summed
     against the chosen total, and where the extractor and the rules disagree."""
-    from decimal import Decimal
-
     agree = {name: fields[name].value == page.rule_fields[name].value for name in FIELDS}
     checks = [
         c
